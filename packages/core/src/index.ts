@@ -1,0 +1,7 @@
+// @mvx/core: pure maths shared by the edge and the control plane. Re-exports only.
+export * from "./errors.js";
+export * from "./random/murmur3.js";
+export * from "./random/hash.js";
+export * from "./random/bucket.js";
+export * from "./random/rng.js";
+export * from "./sync/signature.js";
