@@ -27,20 +27,16 @@ export function murmur3Bytes(data: Uint8Array, seed = 0): number {
     h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
   }
   const tail = nblocks << 2;
-  let k1 = 0;
-  switch (len & 3) {
-    case 3:
-      k1 ^= data[tail + 2]! << 16;
-    // falls through
-    case 2:
-      k1 ^= data[tail + 1]! << 8;
-    // falls through
-    case 1:
-      k1 ^= data[tail]!;
-      k1 = Math.imul(k1, c1);
-      k1 = (k1 << 15) | (k1 >>> 17);
-      k1 = Math.imul(k1, c2);
-      h1 ^= k1;
+  const rem = len & 3;
+  if (rem > 0) {
+    let k1 = 0;
+    if (rem === 3) k1 ^= data[tail + 2]! << 16;
+    if (rem >= 2) k1 ^= data[tail + 1]! << 8;
+    k1 ^= data[tail]!;
+    k1 = Math.imul(k1, c1);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    k1 = Math.imul(k1, c2);
+    h1 ^= k1;
   }
   h1 ^= len;
   h1 ^= h1 >>> 16;
