@@ -1,0 +1,89 @@
+// Result types of ExperimentState's RPC methods: what crosses the worker <-> Durable Object
+// boundary. Inputs are the zod outputs of ../schemas.ts.
+
+import type { ExperimentStatus } from "../schemas.js";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Answer to an allocation push (docs/sync-protocol.md). */
+export interface ApplyAllocationResult {
+  applied: boolean;
+  /** The version held after the call. */
+  version: number;
+}
+
+/** A served decision: the body of a successful POST /v1/assign. */
+export interface AssignedDecision {
+  assigned: true;
+  decision_id: string;
+  experiment_id: string;
+  unit_id: string;
+  combination_id: string;
+  variable_values: Record<string, JsonValue>;
+  arm_id: string;
+  /** Propensity of the chosen arm (the combination's traffic allocation). */
+  probability: number;
+  algorithm: string | null;
+  allocation_version: number;
+}
+
+export type NotAssignedReason = "experiment_not_running" | "experiment_paused" | "experiment_completed" | "experiment_archived";
+
+/** The experiment exists but does not assign units now: clients fall back to their default. */
+export interface NotAssigned {
+  assigned: false;
+  experiment_id: string;
+  unit_id: string;
+  status: ExperimentStatus;
+  reason: NotAssignedReason;
+}
+
+export type AssignResult =
+  | { outcome: "assigned"; decision: AssignedDecision }
+  | { outcome: "not_assigned"; answer: NotAssigned }
+  | { outcome: "experiment_not_found" };
+
+export type RewardRejectionReason =
+  | "experiment_not_found"
+  | "decision_not_found"
+  | "decision_unit_mismatch"
+  | "no_decision_for_unit"
+  | "missing_attribution";
+
+export interface RewardRejection {
+  event_id: string;
+  reason: RewardRejectionReason;
+}
+
+export type RecordRewardsResult =
+  | { outcome: "recorded"; accepted: number; duplicates: number; rejected: RewardRejection[] }
+  | { outcome: "experiment_not_found" };
+
+/** Per-arm statistics as the object holds them. */
+export interface ArmView {
+  arm_id: string;
+  combination_id: string;
+  decisions: number;
+  rewards: number;
+  reward_sum: number;
+  reward_sum_sq: number;
+  reward_min: number | null;
+  reward_max: number | null;
+  mean: number | null;
+  variance: number | null;
+  /** Whether the arm is part of the allocation in force (retired arms keep their statistics). */
+  in_allocation: boolean;
+}
+
+export type ArmsResult =
+  | { outcome: "found"; experiment_id: string; allocation_version: number; status: ExperimentStatus; arms: ArmView[] }
+  | { outcome: "experiment_not_found" };
+
+/** Delivery state of the outbox. */
+export interface OutboxStatus {
+  pending: number;
+  /** Consecutive failed deliveries (0 after a success). */
+  attempts: number;
+  /** When the alarm is set to fire (ms since epoch), or null. */
+  alarm_at: number | null;
+}
