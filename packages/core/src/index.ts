@@ -5,3 +5,4 @@ export * from "./random/hash.js";
 export * from "./random/bucket.js";
 export * from "./random/rng.js";
 export * from "./sync/signature.js";
+export * from "./bandit/index.js";
