@@ -6,3 +6,4 @@ export * from "./random/bucket.js";
 export * from "./random/rng.js";
 export * from "./sync/signature.js";
 export * from "./bandit/index.js";
+export * from "./design/index.js";
