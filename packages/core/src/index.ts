@@ -7,3 +7,4 @@ export * from "./random/rng.js";
 export * from "./sync/signature.js";
 export * from "./bandit/index.js";
 export * from "./design/index.js";
+export * from "./power/index.js";

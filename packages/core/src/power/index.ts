@@ -1,0 +1,7 @@
+// Power analysis: sample size and power for two proportions, t tests and one-way ANOVA,
+// matching R's power.prop.test, power.t.test and pwr::pwr.anova.test. Re-exports only.
+export * from "./two-proportions.js";
+export * from "./two-means.js";
+export * from "./anova.js";
+export * from "./solve-power.js";
+export type { PowerAlternative } from "./validate.js";
