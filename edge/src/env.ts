@@ -13,6 +13,8 @@ export interface Env {
   MVX_ENV?: string;
   MVX_WEBHOOK_SECRET?: string;
   MVX_SYNC_SECRET?: string;
+  /** Batching window of the outbox in ms before its first delivery attempt (default 1000). */
+  MVX_OUTBOX_FLUSH_DELAY_MS?: string;
 }
 
 export interface Secrets {

@@ -9,7 +9,16 @@ export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 const identifier = z.string().min(1).max(256);
 const isoTimestamp = z.iso.datetime({ offset: true });
-const jsonObject = z.record(z.string(), z.json());
+/** A JSON scalar. */
+type JsonScalar = string | number | boolean | null;
+type Json1 = JsonScalar | JsonScalar[] | { [key: string]: JsonScalar };
+type Json2 = JsonScalar | Json1[] | { [key: string]: Json1 };
+/**
+ * A JSON value, its type written out to a fixed depth: a recursive JSON type is too deep for the
+ * Durable Object RPC stub types. Values come from JSON.parse, so only the type is narrowed here.
+ */
+export type JsonValue = JsonScalar | Json2[] | { [key: string]: Json2 };
+const jsonObject = z.record(z.string(), z.custom<JsonValue>((v) => v !== undefined));
 
 export const combinationSchema = z.object({
   combination_id: identifier,
@@ -84,3 +93,6 @@ export const MAX_REWARD_EVENTS = 1000;
 export const rewardBatchSchema = z.object({
   events: z.array(rewardEventSchema).min(1).max(MAX_REWARD_EVENTS),
 });
+
+/** An experiment id in a route path. */
+export const experimentIdParam = identifier;

@@ -5,10 +5,9 @@
 // is persisted first (one transactionSync per call) and only then mirrored in the memory cache.
 
 import { DurableObject } from "cloudflare:workers";
-import { SIGNATURE_HEADER, chooseBucket, hashToUnit, signPayload } from "@mvx/core";
+import { SIGNATURE_HEADER, chooseBucket, hashToUnit, meanOf, signPayload, varianceOf } from "@mvx/core";
 import { resolveSecrets, type Env } from "../env.js";
 import type { AllocationInput, AssignInput, Combination, ExperimentStatus, RewardEventInput } from "../schemas.js";
-import { meanOf, varianceOf } from "./arm-stats.js";
 import { applyMigrations } from "./schema.js";
 import type {
   ApplyAllocationResult,
@@ -20,7 +19,7 @@ import type {
   RewardRejection,
 } from "./types.js";
 
-/** Delay between the first outbox append and its delivery (batching). */
+/** Default delay between the first outbox append and its delivery (batching); env MVX_OUTBOX_FLUSH_DELAY_MS overrides. */
 export const OUTBOX_FLUSH_DELAY_MS = 1_000;
 /** Largest number of events per delivery (docs/sync-protocol.md). */
 export const OUTBOX_BATCH_SIZE = 500;
@@ -113,11 +112,16 @@ export class ExperimentState extends DurableObject<Env> {
       this.loadCache();
       this.alarmAt = await ctx.storage.getAlarm();
       // Events left behind without an alarm (should not happen, but never strand them).
-      if (this.alarmAt === null && this.pendingCount() > 0) await this.scheduleAlarm(Date.now() + OUTBOX_FLUSH_DELAY_MS);
+      if (this.alarmAt === null && this.pendingCount() > 0) await this.scheduleAlarm(Date.now() + this.flushDelayMs());
     });
   }
 
   // ---- RPC methods -------------------------------------------------------------------------
+
+  /** A round trip that touches nothing: the deep health check (and the benchmark's floor). */
+  async ping(): Promise<{ ok: true }> {
+    return { ok: true };
+  }
 
   /** Applies an allocation push when its version is newer than the one held (docs/sync-protocol.md). */
   async applyAllocation(input: AllocationInput): Promise<ApplyAllocationResult> {
@@ -364,8 +368,8 @@ export class ExperimentState extends DurableObject<Env> {
     const resolution = resolveSecrets(this.env);
     if (!resolution.ok) return `missing secret ${resolution.missing.join(", ")}`;
     const events = rows.map(({ seq, payload }) => {
-      const event = JSON.parse(payload) as { type: string; experiment_id?: string };
-      return { type: event.type, seq, ...event };
+      const { type, ...rest } = JSON.parse(payload) as { type: string; experiment_id?: string };
+      return { type, seq, ...rest };
     });
     const experimentId = this.allocation?.experiment_id ?? events[0]?.experiment_id ?? null;
     const body = JSON.stringify({ experiment_id: experimentId, events });
@@ -460,7 +464,13 @@ export class ExperimentState extends DurableObject<Env> {
   /** Arms the flush alarm unless one is already set (a pending backoff is left alone). */
   private async ensureAlarm(): Promise<void> {
     if (this.alarmAt !== null) return;
-    await this.scheduleAlarm(Date.now() + OUTBOX_FLUSH_DELAY_MS);
+    await this.scheduleAlarm(Date.now() + this.flushDelayMs());
+  }
+
+  private flushDelayMs(): number {
+    const configured = this.env.MVX_OUTBOX_FLUSH_DELAY_MS;
+    const ms = configured === undefined || configured === "" ? NaN : Number(configured);
+    return Number.isFinite(ms) && ms >= 0 ? ms : OUTBOX_FLUSH_DELAY_MS;
   }
 
   private async scheduleAlarm(at: number): Promise<void> {

@@ -1,9 +1,9 @@
 // Result types of ExperimentState's RPC methods: what crosses the worker <-> Durable Object
 // boundary. Inputs are the zod outputs of ../schemas.ts.
 
-import type { ExperimentStatus } from "../schemas.js";
+import type { ExperimentStatus, JsonValue } from "../schemas.js";
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 
 /** Answer to an allocation push (docs/sync-protocol.md). */
 export interface ApplyAllocationResult {

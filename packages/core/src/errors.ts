@@ -2,7 +2,7 @@
 
 /** An argument violates a documented precondition; the message names it. */
 export class InvalidArgumentError extends Error {
-  override readonly name = "InvalidArgumentError";
+  override readonly name: string = "InvalidArgumentError";
   constructor(message: string, readonly path?: string) {
     super(message);
   }
@@ -10,5 +10,5 @@ export class InvalidArgumentError extends Error {
 
 /** A numerical routine did not converge within its limits. */
 export class ConvergenceError extends Error {
-  override readonly name = "ConvergenceError";
+  override readonly name: string = "ConvergenceError";
 }

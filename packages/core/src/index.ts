@@ -8,3 +8,4 @@ export * from "./sync/signature.js";
 export * from "./bandit/index.js";
 export * from "./design/index.js";
 export * from "./power/index.js";
+export * from "./descriptive/sufficient-stats.js";

@@ -1,5 +1,5 @@
-// Summary statistics of an arm from its sufficient statistics (n, sum, sum of squares). Pure; a
-// candidate for packages/core/src/stats once core grows a home for it.
+// Summary statistics from additive sufficient statistics (n, sum, sum of squares), as the edge
+// keeps them per arm. Pure.
 
 export interface SufficientStats {
   n: number;
