@@ -18,7 +18,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** An optional numeric variable: `fallback` when unset, else the number it spells. */
+const numberVar = (fallback: number) => optionalString.transform((v) => (v === undefined ? fallback : Number(v)));
 
 export const envSchema = z.object({
   NODE_ENV: z.string().default("development"),
@@ -30,8 +31,8 @@ export const envSchema = z.object({
   EDGE_URL: optionalString.pipe(z.url().default("http://127.0.0.1:8787")),
   CONTROL_PLANE_URL: optionalString,
   CP_HOST: optionalString.transform((v) => v ?? "127.0.0.1"),
-  CP_PORT: optionalString.pipe(port.default(8790)),
-  MVX_MAX_BODY_BYTES: optionalString.pipe(z.coerce.number().int().min(1).default(DEFAULT_MAX_BODY_BYTES)),
+  CP_PORT: numberVar(8790).pipe(z.number().int().min(1).max(65535)),
+  MVX_MAX_BODY_BYTES: numberVar(DEFAULT_MAX_BODY_BYTES).pipe(z.number().int().min(1)),
 });
 
 /** The parsed environment, with every secret resolved. */

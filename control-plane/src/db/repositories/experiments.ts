@@ -1,0 +1,177 @@
+// Experiment repository: reads and writes the experiment aggregate (experiments joined with
+// multivariate_experiments). Multi-statement writes go through db.batch, one transaction; state
+// changes are conditional (compare-and-set on status / allocation_version), so concurrent
+// control-plane copies cannot interleave a transition with another write.
+
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import type { ExperimentStatus, PowerAnalysis } from "../../domain/experiment.js";
+import type { Db } from "../client.js";
+import { experiments, multivariateExperiments } from "../schema/index.js";
+
+export type ExperimentRow = typeof experiments.$inferSelect;
+export type MultivariateRow = typeof multivariateExperiments.$inferSelect;
+
+/** The aggregate as the API shows it: the base experiment plus its multivariate extension. */
+export type ExperimentRecord = ExperimentRow & Omit<MultivariateRow, "experiment_id">;
+
+const columns = {
+  id: experiments.id,
+  name: experiments.name,
+  description: experiments.description,
+  status: experiments.status,
+  kind: experiments.kind,
+  design_type: multivariateExperiments.design_type,
+  variables: multivariateExperiments.variables,
+  combinations: multivariateExperiments.combinations,
+  interaction_matrix: multivariateExperiments.interaction_matrix,
+  design_options: multivariateExperiments.design_options,
+  power_analysis: multivariateExperiments.power_analysis,
+  allocation_version: multivariateExperiments.allocation_version,
+  hash_salt: multivariateExperiments.hash_salt,
+  created_at: experiments.created_at,
+  updated_at: experiments.updated_at,
+};
+
+function selectAggregate(db: Db) {
+  return db
+    .select(columns)
+    .from(experiments)
+    .innerJoin(multivariateExperiments, eq(multivariateExperiments.experiment_id, experiments.id));
+}
+
+/** Inserts a new multivariate experiment (both rows, one transaction). */
+export async function insertExperiment(db: Db, record: ExperimentRecord): Promise<void> {
+  const { id, name, description, status, kind, created_at, updated_at, ...mv } = record;
+  await db.batch([
+    db.insert(experiments).values({ id, name, description, status, kind, created_at, updated_at }),
+    db.insert(multivariateExperiments).values({ experiment_id: id, ...mv }),
+  ]);
+}
+
+export async function findExperiment(db: Db, id: string): Promise<ExperimentRecord | undefined> {
+  const rows = await selectAggregate(db).where(eq(experiments.id, id)).limit(1);
+  return rows[0];
+}
+
+export async function experimentExists(db: Db, id: string): Promise<boolean> {
+  const rows = await db.select({ id: experiments.id }).from(experiments).where(eq(experiments.id, id)).limit(1);
+  return rows.length > 0;
+}
+
+export interface ListOptions {
+  status?: ExperimentStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** A page of experiments, newest first, with the total matching the filter. */
+export async function listExperiments(db: Db, opts: ListOptions): Promise<{ items: ExperimentRecord[]; total: number }> {
+  const where = opts.status ? eq(experiments.status, opts.status) : undefined;
+  const [items, totals] = await db.batch([
+    selectAggregate(db)
+      .where(where)
+      .orderBy(desc(experiments.created_at), desc(experiments.id))
+      .limit(opts.limit)
+      .offset(opts.offset),
+    db
+      .select({ n: count() })
+      .from(experiments)
+      .innerJoin(multivariateExperiments, eq(multivariateExperiments.experiment_id, experiments.id))
+      .where(where),
+  ]);
+  return { items, total: totals[0]?.n ?? 0 };
+}
+
+export interface ExperimentChanges {
+  name?: string;
+  description?: string | null;
+  design?: Pick<
+    MultivariateRow,
+    "design_type" | "variables" | "combinations" | "interaction_matrix" | "design_options" | "power_analysis"
+  >;
+}
+
+/**
+ * Applies `changes`. A design change applies only while the experiment is still Draft (checked
+ * in the same transaction); returns false when it no longer is.
+ */
+export async function updateExperiment(db: Db, id: string, changes: ExperimentChanges, now: string): Promise<boolean> {
+  const base: Partial<ExperimentRow> = { updated_at: now };
+  if (changes.name !== undefined) base.name = changes.name;
+  if (changes.description !== undefined) base.description = changes.description;
+  if (!changes.design) {
+    const res = await db.update(experiments).set(base).where(eq(experiments.id, id));
+    return res.rowsAffected === 1;
+  }
+  const [designRes] = await db.batch([
+    db
+      .update(multivariateExperiments)
+      .set(changes.design)
+      .where(
+        and(
+          eq(multivariateExperiments.experiment_id, id),
+          sql`EXISTS (SELECT 1 FROM ${experiments} WHERE ${experiments.id} = ${id} AND ${experiments.status} = 'Draft')`,
+        ),
+      ),
+    db
+      .update(experiments)
+      .set(base)
+      .where(and(eq(experiments.id, id), eq(experiments.status, "Draft"))),
+  ]);
+  return designRes.rowsAffected === 1;
+}
+
+/** Stores a power analysis; false when the experiment does not exist. */
+export async function setPowerAnalysis(db: Db, id: string, analysis: PowerAnalysis, now: string): Promise<boolean> {
+  const [res] = await db.batch([
+    db
+      .update(multivariateExperiments)
+      .set({ power_analysis: analysis })
+      .where(eq(multivariateExperiments.experiment_id, id)),
+    db.update(experiments).set({ updated_at: now }).where(eq(experiments.id, id)),
+  ]);
+  return res.rowsAffected === 1;
+}
+
+export interface TransitionCommand {
+  id: string;
+  from: ExperimentStatus;
+  to: ExperimentStatus;
+  /** allocation_version read with `from`; the transition writes expectedVersion + 1. */
+  expectedVersion: number;
+  hashVersion: number;
+  now: string;
+}
+
+/**
+ * Changes the status, increments allocation_version and enqueues the allocation push, all in one
+ * transaction and only if status and version are still what the caller read. The outbox payload
+ * is built in SQL from the committed row, so it always carries the combinations in force.
+ * Returns false when a concurrent write got there first.
+ */
+export async function transitionExperiment(db: Db, cmd: TransitionCommand): Promise<boolean> {
+  const next = cmd.expectedVersion + 1;
+  const [statusRes] = await db.batch([
+    db.run(sql`UPDATE experiments SET status = ${cmd.to}, updated_at = ${cmd.now}
+      WHERE id = ${cmd.id} AND status = ${cmd.from}
+        AND (SELECT allocation_version FROM multivariate_experiments WHERE experiment_id = ${cmd.id}) = ${cmd.expectedVersion}`),
+    db.run(sql`UPDATE multivariate_experiments SET allocation_version = ${next}
+      WHERE experiment_id = ${cmd.id} AND allocation_version = ${cmd.expectedVersion}
+        AND (SELECT status FROM experiments WHERE id = ${cmd.id}) = ${cmd.to}`),
+    db.run(sql`INSERT INTO sync_outbox (experiment_id, kind, version, payload, attempts, next_attempt_at, created_at)
+      SELECT m.experiment_id, 'allocation', m.allocation_version,
+        json_object(
+          'experiment_id', m.experiment_id,
+          'version', m.allocation_version,
+          'status', e.status,
+          'hash_version', ${cmd.hashVersion},
+          'salt', m.hash_salt,
+          'combinations', json(m.combinations),
+          'issued_at', ${cmd.now}),
+        0, ${cmd.now}, ${cmd.now}
+      FROM multivariate_experiments m JOIN experiments e ON e.id = m.experiment_id
+      WHERE m.experiment_id = ${cmd.id} AND e.status = ${cmd.to} AND m.allocation_version = ${next}
+      ON CONFLICT DO NOTHING`),
+  ]);
+  return statusRes.rowsAffected === 1;
+}

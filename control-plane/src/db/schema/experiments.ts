@@ -1,0 +1,62 @@
+// Experiment aggregate: the A/B base `experiments` (DATA-MODEL.md "MultivariateExperiment extends
+// Experiment") and `multivariate_experiments`, which extends it one-to-one with the design, the
+// generated combinations, the stored power analysis and the allocation version pushed to the edge.
+
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type {
+  Combination,
+  DesignOptions,
+  InteractionMatrix,
+  PowerAnalysis,
+  Variable,
+} from "../../domain/experiment.js";
+
+const STATUSES = ["Draft", "Running", "Paused", "Completed", "Archived"] as const;
+const KINDS = ["ab", "multivariate"] as const;
+const DESIGN_TYPES = ["FullFactorial", "FractionalFactorial", "LatinSquare", "OrthogonalArray"] as const;
+
+export const experiments = sqliteTable(
+  "experiments",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description"),
+    status: text("status", { enum: STATUSES }).notNull().default("Draft"),
+    kind: text("kind", { enum: KINDS }).notNull(),
+    created_at: text("created_at").notNull(),
+    updated_at: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("experiments_status_created_idx").on(t.status, t.created_at),
+    index("experiments_created_idx").on(t.created_at),
+    check("experiments_status_check", sql`${t.status} IN ('Draft','Running','Paused','Completed','Archived')`),
+    check("experiments_kind_check", sql`${t.kind} IN ('ab','multivariate')`),
+  ],
+);
+
+export const multivariateExperiments = sqliteTable(
+  "multivariate_experiments",
+  {
+    experiment_id: text("experiment_id")
+      .primaryKey()
+      .references(() => experiments.id, { onDelete: "cascade" }),
+    design_type: text("design_type", { enum: DESIGN_TYPES }).notNull(),
+    variables: text("variables", { mode: "json" }).$type<Variable[]>().notNull(),
+    combinations: text("combinations", { mode: "json" }).$type<Combination[]>().notNull(),
+    interaction_matrix: text("interaction_matrix", { mode: "json" }).$type<InteractionMatrix>().notNull(),
+    design_options: text("design_options", { mode: "json" }).$type<DesignOptions>(),
+    power_analysis: text("power_analysis", { mode: "json" }).$type<PowerAnalysis>(),
+    /** Strictly increases with every allocation pushed to the edge (docs/sync-protocol.md). */
+    allocation_version: integer("allocation_version").notNull().default(0),
+    /** Seed of the versioned assignment hash; the experiment id unless re-salted. */
+    hash_salt: text("hash_salt").notNull(),
+  },
+  (t) => [
+    check(
+      "multivariate_design_type_check",
+      sql`${t.design_type} IN ('FullFactorial','FractionalFactorial','LatinSquare','OrthogonalArray')`,
+    ),
+    check("multivariate_allocation_version_check", sql`${t.allocation_version} >= 0`),
+  ],
+);
