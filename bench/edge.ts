@@ -1,15 +1,10 @@
-// Edge benchmark: starts the worker with wrangler dev (local workerd), pushes a 12-combination
-// allocation, and measures POST /v1/assign at fixed offered rates and at saturation, next to a
+// Edge benchmark: starts mvx as `npm start` does, runs a 12-combination experiment through the
+// control plane, and measures POST /v1/assign at fixed offered rates and at saturation, next to a
 // bare Durable Object round trip (GET /health/do: worker -> DO RPC -> response, the floor), plus
 // reward ingestion in events/s. Prints tables; asserts nothing about time.
-import { spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { createHmac } from "node:crypto";
 import autocannon from "autocannon";
-import { signPayload } from "@mvx/core";
-import { freePort, ROOT } from "../test/helpers/stack.js";
+import { http, startStack, waitFor } from "../test/helpers/stack.js";
 
 const SYNC_SECRET = "bench-sync-secret";
 const WEBHOOK_SECRET = "bench-webhook-secret";
@@ -60,41 +55,27 @@ async function load(
 }
 
 export async function runEdgeBench(): Promise<void> {
-  const port = await freePort();
-  const inspector = await freePort();
-  const persist = mkdtempSync(path.join(tmpdir(), "mvx-bench-"));
-  const wrangler = spawn(
-    path.join(ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--log-level", "warn",
-      "--show-interactive-dev-session=false", "--persist-to", persist,
-      "--var", `MVX_SYNC_SECRET:${SYNC_SECRET}`, "--var", `MVX_WEBHOOK_SECRET:${WEBHOOK_SECRET}`,
-      // Logs go nowhere during the benchmark: the outbox retries in the background, as in production
-      // when the control plane is away; its cost is part of what is measured.
-      "--var", "CONTROL_PLANE_URL:http://127.0.0.1:9"],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  // The whole stack as `npm start` runs it: the edge's outbox delivers to the real control plane.
+  const stack = await startStack({ MVX_WEBHOOK_SECRET: WEBHOOK_SECRET, MVX_SYNC_SECRET: SYNC_SECRET });
+  const base = stack.edgeUrl;
+  const auth = { Authorization: `Bearer ${stack.apiKey}` };
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch { /* starting */ }
-      if (i > 300) throw new Error("edge did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const experimentId = randomUUID();
-    const combinations = Array.from({ length: 12 }, (_, i) => ({
-      combination_id: `c${String(i + 1).padStart(2, "0")}`,
-      variable_values: { a: i % 2, b: Math.floor(i / 2) % 3, c: Math.floor(i / 6) },
-      traffic_allocation: 1 / 12,
-    }));
-    const push = JSON.stringify({ experiment_id: experimentId, version: 1, status: "Running", hash_version: 1, salt: experimentId, combinations, issued_at: new Date().toISOString() });
-    const pr = await fetch(`${base}/internal/experiments/${experimentId}/allocation`, {
-      method: "PUT", body: push,
-      headers: { "content-type": "application/json", "X-MVX-Signature": await signPayload(SYNC_SECRET, push, Date.now() / 1000) },
-    });
-    if (!pr.ok) throw new Error(`allocation push failed: ${pr.status} ${await pr.text()}`);
+    const created = await http("POST", `${stack.cpUrl}/v1/experiments`, {
+      name: "bench", design_type: "FullFactorial",
+      variables: [
+        { name: "a", levels: [0, 1], type: "continuous" },
+        { name: "b", levels: ["x", "y", "z"], type: "categorical" },
+        { name: "c", levels: ["p", "q"], type: "categorical" },
+      ],
+    }, auth);
+    if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    const experimentId: string = created.body.id;
+    await http("POST", `${stack.cpUrl}/v1/experiments/${experimentId}/power-analysis`,
+      { effect_size: 0.02, metric: { type: "binary", baseline_rate: 0.1 } }, auth);
+    const run = await http("POST", `${stack.cpUrl}/v1/experiments/${experimentId}/transition`, { status: "Running" }, auth);
+    if (run.status !== 200) throw new Error(`transition failed: ${JSON.stringify(run.body)}`);
+    await waitFor(async () => (await http("POST", `${base}/v1/assign`, { experiment_id: experimentId, unit_id: "probe" })).body?.assigned === true,
+      30_000, "the allocation to reach the edge");
 
     let unit = 0;
     const assignBody = () => JSON.stringify({ experiment_id: experimentId, unit_id: `u${unit++}` });
@@ -125,7 +106,7 @@ export async function runEdgeBench(): Promise<void> {
       method: "POST", body: rewardBody, headers: (b) => ({ "X-MVX-Signature": signSync(WEBHOOK_SECRET, b) }),
     });
 
-    console.log(`\nEdge (wrangler dev, local workerd; ${CONNECTIONS} connections, ${DURATION} s per row, load generator on the same cores)`);
+    console.log(`\nEdge (npm start stack: wrangler dev / local workerd + control plane; ${CONNECTIONS} connections, ${DURATION} s per row, load generator on the same 2 cores)`);
     console.table(rows.map((r) => ({
       scenario: r.scenario, offered: r.offered, "achieved req/s": Math.round(r.achieved),
       "p50 ms": r.p50, "p99 ms": r.p99, errors: r.errors,
@@ -134,9 +115,6 @@ export async function runEdgeBench(): Promise<void> {
     console.table([{ scenario: `POST /v1/rewards (batches of ${BATCH})`, "requests/s": Math.round(rw.achieved),
       "events/s": Math.round(rw.achieved * BATCH), "p50 ms": rw.p50, "p99 ms": rw.p99, errors: rw.errors }]);
   } finally {
-    try { process.kill(-wrangler.pid!, "SIGTERM"); } catch { /* gone */ }
-    await new Promise((r) => setTimeout(r, 500));
-    try { process.kill(-wrangler.pid!, "SIGKILL"); } catch { /* gone */ }
-    rmSync(persist, { recursive: true, force: true });
+    await stack.stop();
   }
 }
