@@ -1,6 +1,7 @@
 // Proves which database the repository tests ran on: in the `control-plane-sqld` project the URL
-// must be the sqld server started by test/sqld/global-setup.ts, and data written through one
-// client must be visible through a second, independent client (a real server, not a local file).
+// is the sqld server started by test/sqld/global-setup.ts, and data written through one client is
+// visible through a second, independent client (a real server, not a local file); in the plain
+// control-plane project it is `:memory:`.
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createClient } from "@libsql/client";
@@ -9,8 +10,13 @@ import { testDatabaseUrl } from "./helpers.js";
 const provided = (inject as (key: string) => unknown)("sqldUrl");
 
 describe("test database", () => {
-  it.runIf(typeof provided === "string")("is the remote sqld server in the sqld project", async () => {
+  it("is the sqld server in the sqld project and :memory: otherwise", async () => {
     const url = testDatabaseUrl();
+    if (typeof provided !== "string") {
+      expect(url).toBe(process.env.MVX_TEST_DATABASE_URL || ":memory:");
+      return;
+    }
+    expect(url).toBe(provided);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const a = createClient({ url });
     const b = createClient({ url });
@@ -22,9 +28,5 @@ describe("test database", () => {
     await a.execute(`DROP TABLE ${table}`);
     a.close();
     b.close();
-  });
-
-  it.runIf(typeof provided !== "string" && !process.env.MVX_TEST_DATABASE_URL)("is :memory: in the plain control-plane project", () => {
-    expect(testDatabaseUrl()).toBe(":memory:");
   });
 });

