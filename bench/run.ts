@@ -1,8 +1,9 @@
-// `npm run bench`: runs every benchmark and prints its tables. Set BENCH=edge (comma-separated)
-// to run a subset; BENCH_DURATION (s per row) and BENCH_CONNECTIONS tune the load.
+// `npm run bench`: runs every benchmark and prints its tables. Set BENCH=edge,bayesopt (comma-
+// separated) to run a subset; BENCH_DURATION (s per row) and BENCH_CONNECTIONS tune the edge load.
+import { runBayesoptBench } from "./bayesopt.js";
 import { runEdgeBench } from "./edge.js";
 
-const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench };
+const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench, bayesopt: runBayesoptBench };
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 for (const [name, fn] of Object.entries(benches)) {
   if (only && !only.includes(name)) continue;

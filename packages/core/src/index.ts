@@ -9,3 +9,4 @@ export * from "./bandit/index.js";
 export * from "./design/index.js";
 export * from "./power/index.js";
 export * from "./descriptive/sufficient-stats.js";
+export * from "./bayesopt/index.js";

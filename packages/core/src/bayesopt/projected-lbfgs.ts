@@ -1,0 +1,176 @@
+// Bound-constrained quasi-Newton minimisation in the spirit of L-BFGS-B (Byrd, Lu, Nocedal & Zhu
+// 1995): an L-BFGS direction (Nocedal & Wright 2006, Alg. 7.4, two-loop recursion) restricted to
+// the variables that are not held at a bound, a projected backtracking (Armijo, quadratic interpolation) line search along
+// the projection path (Bertsekas 1982, "Projected Newton methods"), and curvature-pair skipping.
+// Used to fit GP hyperparameters (in log space) and to refine acquisition maxima (in the unit cube).
+
+/** A function value and its gradient. */
+export interface ValueAndGradient {
+  readonly f: number;
+  readonly g: readonly number[];
+}
+
+export interface BoundedMinimizeOptions {
+  readonly lower: readonly number[];
+  readonly upper: readonly number[];
+  /** Maximum quasi-Newton iterations (default 200). */
+  readonly maxIterations?: number;
+  /** Number of stored curvature pairs (default 10). */
+  readonly memory?: number;
+  /** Stop when the largest projected-gradient component is below this (default 1e-8). */
+  readonly pgtol?: number;
+  /** Stop when the relative decrease of f is below this (default 1e-12). */
+  readonly ftol?: number;
+}
+
+export interface BoundedMinimizeResult {
+  readonly x: number[];
+  readonly f: number;
+  readonly g: number[];
+  readonly iterations: number;
+  readonly evaluations: number;
+  readonly converged: boolean;
+}
+
+function project(x: readonly number[], lo: readonly number[], hi: readonly number[]): number[] {
+  return x.map((v, i) => Math.min(hi[i] as number, Math.max(lo[i] as number, v)));
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+/**
+ * Minimises f over the box [lower, upper] from x0 with a projected L-BFGS method (Byrd et al.
+ * 1995; Nocedal & Wright 2006, Alg. 7.4). A non-finite f is treated as +Infinity (the line search
+ * backs off), so an objective may return NaN where it is undefined. Deterministic.
+ */
+export function minimizeBounded(
+  fg: (x: number[]) => ValueAndGradient,
+  x0: readonly number[],
+  options: BoundedMinimizeOptions,
+): BoundedMinimizeResult {
+  const lo = options.lower;
+  const hi = options.upper;
+  const n = x0.length;
+  const maxIter = options.maxIterations ?? 200;
+  const m = options.memory ?? 10;
+  const pgtol = options.pgtol ?? 1e-8;
+  const ftol = options.ftol ?? 1e-12;
+  let evaluations = 0;
+  const evaluate = (x: number[]): { f: number; g: number[] } => {
+    evaluations++;
+    const r = fg(x);
+    const f = Number.isFinite(r.f) && r.g.every(Number.isFinite) ? r.f : Infinity;
+    return { f, g: [...r.g] };
+  };
+  let x = project(x0, lo, hi);
+  let { f, g } = evaluate(x);
+  if (f === Infinity) return { x, f, g, iterations: 0, evaluations, converged: false };
+  const S: number[][] = [];
+  const Y: number[][] = [];
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < maxIter; iterations++) {
+    // variables held at a bound by the gradient are fixed for this iteration
+    const free = x.map((v, i) => {
+      if ((lo[i] as number) >= (hi[i] as number)) return false;
+      if (v <= (lo[i] as number) && (g[i] as number) > 0) return false;
+      if (v >= (hi[i] as number) && (g[i] as number) < 0) return false;
+      return true;
+    });
+    const q = g.map((v, i) => (free[i] ? v : 0));
+    let pgmax = 0;
+    for (const v of q) pgmax = Math.max(pgmax, Math.abs(v));
+    if (pgmax <= pgtol) {
+      converged = true;
+      break;
+    }
+    // two-loop recursion on the free subspace
+    const k = S.length;
+    const alphas = new Array<number>(k);
+    const r = [...q];
+    for (let j = k - 1; j >= 0; j--) {
+      const s = (S[j] as number[]).map((v, i) => (free[i] ? v : 0));
+      const yv = (Y[j] as number[]).map((v, i) => (free[i] ? v : 0));
+      const sy = dot(s, yv);
+      if (!(sy > 0)) {
+        alphas[j] = 0;
+        continue;
+      }
+      const a = dot(s, r) / sy;
+      alphas[j] = a;
+      for (let i = 0; i < n; i++) r[i] = (r[i] as number) - a * (yv[i] as number);
+    }
+    if (k > 0) {
+      const s = (S[k - 1] as number[]).map((v, i) => (free[i] ? v : 0));
+      const yv = (Y[k - 1] as number[]).map((v, i) => (free[i] ? v : 0));
+      const yy = dot(yv, yv);
+      const gamma = yy > 0 ? dot(s, yv) / yy : 1;
+      if (gamma > 0) for (let i = 0; i < n; i++) r[i] = (r[i] as number) * gamma;
+    }
+    for (let j = 0; j < k; j++) {
+      const s = (S[j] as number[]).map((v, i) => (free[i] ? v : 0));
+      const yv = (Y[j] as number[]).map((v, i) => (free[i] ? v : 0));
+      const sy = dot(s, yv);
+      if (!(sy > 0)) continue;
+      const b = dot(yv, r) / sy;
+      for (let i = 0; i < n; i++) r[i] = (r[i] as number) + ((alphas[j] as number) - b) * (s[i] as number);
+    }
+    let d = r.map((v, i) => (free[i] ? -v : 0));
+    if (!(dot(d, q) < 0)) {
+      S.length = 0;
+      Y.length = 0;
+      d = q.map((v) => -v);
+    }
+    // first step (no curvature yet) moves at most 1 unit in any coordinate
+    let t = S.length === 0 ? Math.min(1, 1 / Math.max(...d.map(Math.abs))) : 1;
+    let accepted: { x: number[]; f: number; g: number[] } | null = null;
+    for (let ls = 0; ls < 40; ls++) {
+      const xn = project(x.map((v, i) => v + t * (d[i] as number)), lo, hi);
+      const step = xn.map((v, i) => v - (x[i] as number));
+      if (step.every((v) => v === 0)) break;
+      const ev = evaluate(xn);
+      const slope = dot(g, step); // directional derivative times the step actually taken
+      if (ev.f <= f + 1e-4 * slope) {
+        accepted = { x: xn, f: ev.f, g: ev.g };
+        break;
+      }
+      // minimiser of the quadratic through f(0), f'(0) and f(t), kept within [0.1 t, 0.5 t]
+      // (Nocedal & Wright 2006, §3.5); plain halving where f is not finite
+      const q = Number.isFinite(ev.f) && slope < 0 ? -slope / (2 * (ev.f - f - slope)) : 0.5;
+      t *= Math.min(0.5, Math.max(0.1, q));
+    }
+    if (!accepted) {
+      if (S.length > 0) {
+        S.length = 0;
+        Y.length = 0;
+        continue;
+      }
+      converged = true; // no descent possible along the projected gradient: a stationary point to working precision
+      break;
+    }
+    const s = accepted.x.map((v, i) => v - (x[i] as number));
+    const yv = accepted.g.map((v, i) => v - (g[i] as number));
+    if (dot(s, yv) > 1e-10 * dot(yv, yv)) {
+      S.push(s);
+      Y.push(yv);
+      if (S.length > m) {
+        S.shift();
+        Y.shift();
+      }
+    }
+    const rel = (f - accepted.f) / Math.max(Math.abs(f), Math.abs(accepted.f), 1);
+    x = accepted.x;
+    f = accepted.f;
+    g = accepted.g;
+    if (rel <= ftol) {
+      converged = true;
+      iterations++;
+      break;
+    }
+  }
+  return { x, f, g, iterations, evaluations, converged };
+}
