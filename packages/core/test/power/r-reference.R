@@ -101,9 +101,84 @@ for (k in c(2, 3, 5, 10)) for (a in c(0.05, 0.01)) {
   }
 }
 
+# ---- factorial designs: F tests of a fixed-effects factorial model ---------------------------------
+# Main effects and two-factor interactions of 2^k, mixed-level and fractional designs (core's
+# factorialPower). Term with u numerator df in a model of p parameters (intercept + main effects +
+# the model's 2FIs) at N total units: v = N - p, ncp = f^2 * N (Cohen 1988 ch. 8; G*Power), power
+# = 1 - pf(qf(1 - alpha, u, v), u, v, ncp). Not pwr.f2.test: it uses ncp = f2 * (u + v + 1), which
+# equals f^2 * N only when the model holds one effect (the one-factor cases below check that
+# against pwr.anova.test and pwr.f2.test). A design tests several terms: the required N is the max
+# over the tested terms of each term's N, the power the min, the detectable f the max.
+term_power <- function(u, p, alpha, f, N) {
+  sprintf("1 - pf(qf(1 - %s, %s, %s - %s), %s, %s - %s, ncp = %s^2 * %s)", num(alpha), u, N, p, u, N, p, f, N)
+}
+term_label <- function(names, factors) paste(names[factors + 1], collapse = ":")
+fdesigns <- list(
+  list(id = "2^3-main", levels = c(2, 2, 2), cells = 8, interactions = list(), target = "main_effects"),
+  list(id = "2^3-2fi-int", levels = c(2, 2, 2), cells = 8, interactions = list(c(0, 1), c(0, 2), c(1, 2)), target = "interactions"),
+  list(id = "2^3-2fi-main", levels = c(2, 2, 2), cells = 8, interactions = list(c(0, 1), c(0, 2), c(1, 2)), target = "main_effects",
+       names = c("color", "size", "copy")),
+  list(id = "2x3x2-int", levels = c(2, 3, 2), cells = 12, interactions = list(c(0, 1)), target = "interactions"),
+  list(id = "2x3x2-main", levels = c(2, 3, 2), cells = 12, interactions = list(c(0, 1)), target = "main_effects"),
+  list(id = "2^(5-2)-main", levels = c(2, 2, 2, 2, 2), cells = 8, interactions = list(), target = "main_effects"),
+  list(id = "2^(5-2)-BC", levels = c(2, 2, 2, 2, 2), cells = 8, interactions = list(c(1, 2)), target = "interactions"),
+  list(id = "4-level", levels = c(4), cells = 4, interactions = list(), target = "main_effects"),
+  list(id = "4x2-int", levels = c(4, 2), cells = 8, interactions = list(c(0, 1)), target = "interactions"),
+  list(id = "4x2-main", levels = c(4, 2), cells = 8, interactions = list(c(0, 1)), target = "main_effects"),
+  # target "interactions" with none requested: every 2FI is in the model and tested.
+  list(id = "3x2x2-all-2fi", levels = c(3, 2, 2), cells = 12, interactions = list(), target = "interactions")
+)
+for (d in fdesigns) {
+  nm <- if (is.null(d$names)) LETTERS[seq_along(d$levels)] else d$names
+  pairs <- d$interactions
+  if (d$target == "interactions" && length(pairs) == 0) pairs <- combn(seq_along(d$levels) - 1, 2, simplify = FALSE)
+  main_u <- d$levels - 1
+  int_u <- vapply(pairs, function(ij) prod(d$levels[ij + 1] - 1), 0)
+  p <- 1 + sum(main_u) + sum(int_u)
+  terms <- c(nm, vapply(pairs, function(ij) term_label(nm, ij), ""))
+  us <- c(main_u, int_u)
+  tested <- if (d$target == "main_effects") seq_along(main_u) else length(main_u) + seq_along(int_u)
+  tested_u <- paste(us[tested], collapse = ", ")
+  lo <- num(max(d$cells, p + 1))
+  input <- list(levels = I(d$levels), cells = d$cells, interactions = lapply(d$interactions, I), target = d$target)
+  if (!is.null(d$names)) input$names <- I(d$names)
+  for (a in c(0.05, 0.01)) {
+    for (f in c(0.1, 0.25)) for (pw in c(0.8, 0.9)) {
+      add(sprintf("factorial-%s-n-a%s-f%s-p%s", d$id, a, f, pw), "factorialPower",
+          c(input, list(alpha = a, f = f, power = pw)), "total_n",
+          sprintf("max(sapply(c(%s), function(u) uniroot(function(N) %s - %s, c(%s, 1e+07), tol = 1e-12)$root))",
+                  tested_u, term_power("u", p, a, num(f), "N"), num(pw), lo))
+    }
+    for (N in c(48, 400)) for (f in c(0.1, 0.25)) {
+      add(sprintf("factorial-%s-power-a%s-N%s-f%s", d$id, a, N, f), "factorialPower",
+          c(input, list(alpha = a, f = f, total_n = N)), "power",
+          sprintf("min(sapply(c(%s), function(u) %s))", tested_u, term_power("u", p, a, num(f), num(N))))
+      # each model term's power at the same N (tested or not)
+      for (t in seq_along(terms)) {
+        add(sprintf("factorial-%s-term-%s-a%s-N%s-f%s", d$id, terms[t], a, N, f), "factorialPower",
+            c(input, list(alpha = a, f = f, total_n = N, term = terms[t])), "term_power",
+            term_power(us[t], p, a, num(f), num(N)))
+      }
+    }
+    for (N in c(48, 400)) for (pw in c(0.8, 0.9)) {
+      add(sprintf("factorial-%s-f-a%s-N%s-p%s", d$id, a, N, pw), "factorialPower",
+          c(input, list(alpha = a, total_n = N, power = pw)), "f",
+          sprintf("max(sapply(c(%s), function(u) uniroot(function(f) %s - %s, c(1e-04, 100), tol = 1e-12)$root))",
+                  tested_u, term_power("u", p, a, "f", num(N)), num(pw)))
+    }
+  }
+}
+# One factor: the model holds one effect, so ncp = f^2 N = k n f^2 (pwr.anova.test) = f2 (u + v + 1)
+# (pwr.f2.test) and the pwr functions themselves are references.
+oneway <- list(levels = I(4), cells = 4, interactions = list(), target = "main_effects")
+add("factorial-oneway-pwr.anova.test", "factorialPower", c(oneway, list(alpha = 0.05, f = 0.25, total_n = 80)), "power",
+    "pwr.anova.test(k = 4, n = 20, f = 0.25, sig.level = 0.05)$power")
+add("factorial-oneway-pwr.f2.test", "factorialPower", c(oneway, list(alpha = 0.01, f = 0.3, total_n = 60)), "power",
+    "pwr.f2.test(u = 3, v = 56, f2 = 0.3^2, sig.level = 0.01)$power")
+
 out <- list(
   source = sprintf("%s; pwr %s; generated by test/power/r-reference.R", R.version.string, packageVersion("pwr")),
-  tolerance = list(n = "1e-6 relative", p2_delta_f = "1e-6 relative", power = "1e-8 absolute"),
+  tolerance = list(n = "1e-6 relative", p2_delta_f = "1e-6 relative", power = "1e-8 absolute", total_n = "1e-6 relative", term_power = "1e-8 absolute"),
   cases = cases
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), pretty = TRUE), "r-reference.json")
