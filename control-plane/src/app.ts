@@ -23,6 +23,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where unexpected errors are reported (console.error by default). */
   logError?: (message: string, err: unknown) => void;
+  /** Seed source of randomised designs created without a seed (crypto by default). */
+  randomSeed?: () => number;
 }
 
 const VALIDATION_TARGETS: Record<string, string> = {
@@ -50,7 +52,12 @@ export function createApp(opts: AppOptions): OpenAPIHono {
   const maxBodyBytes = opts.env.MVX_MAX_BODY_BYTES;
   const logError = opts.logError ?? ((m: string, e: unknown) => console.error(m, e));
   const outbox = opts.outbox;
-  const ctx: ServiceContext = { db: opts.db, clock, onEnqueue: () => outbox?.kick() };
+  const ctx: ServiceContext = {
+    db: opts.db,
+    clock,
+    onEnqueue: () => outbox?.kick(),
+    ...(opts.randomSeed ? { randomSeed: opts.randomSeed } : {}),
+  };
   const expectedKey = opts.env.MVX_API_KEY;
 
   const app = new OpenAPIHono({

@@ -26,10 +26,12 @@ describe("POST /v1/experiments", () => {
     expect(body.power_analysis).toBeNull();
     expect(body.combinations).toHaveLength(6);
     expect(body.combinations.map((c: { combination_id: string }) => c.combination_id)).toEqual(["c01", "c02", "c03", "c04", "c05", "c06"]);
-    // First variable slowest, levels in declared order.
+    // Standard (Yates) order from core: the first variable fastest, levels in declared order.
     expect(body.combinations[0].variable_values).toEqual({ color: "red", size: 1 });
-    expect(body.combinations[2].variable_values).toEqual({ color: "red", size: 3 });
-    expect(body.combinations[3].variable_values).toEqual({ color: "blue", size: 1 });
+    expect(body.combinations[1].variable_values).toEqual({ color: "blue", size: 1 });
+    expect(body.combinations[2].variable_values).toEqual({ color: "red", size: 2 });
+    expect(body.combinations[5].variable_values).toEqual({ color: "blue", size: 3 });
+    expect(body.design_properties).toMatchObject({ design_type: "FullFactorial", runs: 6, levels: [2, 3], factor_letters: { A: "color", B: "size" } });
     const sum = body.combinations.reduce((s: number, c: { traffic_allocation: number }) => s + c.traffic_allocation, 0);
     expect(sum).toBeCloseTo(1, 12);
     for (const c of body.combinations) expect(c.traffic_allocation).toBeCloseTo(1 / 6, 12);
@@ -86,9 +88,10 @@ describe("POST /v1/experiments", () => {
       ["unknown interaction variable", { interaction_matrix: [["color", "shape"]] }, "interaction_matrix.0.1"],
       ["duplicate interaction", { interaction_matrix: [["color", "size"], ["size", "color"]] }, "interaction_matrix.1"],
       ["a variable twice in one interaction", { interaction_matrix: [["color", "color"]] }, "interaction_matrix.0.1"],
-      ["unsupported design type", { design_type: "FractionalFactorial" }, "design_type"],
-      ["LatinSquare (not yet supported)", { design_type: "LatinSquare" }, "design_type"],
-      ["OrthogonalArray (not yet supported)", { design_type: "OrthogonalArray" }, "design_type"],
+      ["a FractionalFactorial of two variables (no fraction exists)", { design_type: "FractionalFactorial" }, "variables"],
+      ["a LatinSquare of two variables", { design_type: "LatinSquare" }, "variables"],
+      ["FullFactorial with generators", { design_options: { generators: { C: "AB" } } }, "design_options.generators"],
+      ["FullFactorial with the wrong run count", { design_options: { runs: 4 } }, "design_options.runs"],
     ];
     for (const [name, overrides, path] of cases) {
       it(name, async () => {
@@ -109,9 +112,9 @@ describe("POST /v1/experiments", () => {
       expect(status).toBe(201);
     });
 
-    it("says honestly that other design types are not yet supported", async () => {
+    it("says what would work when the design type does not fit the variables", async () => {
       const { body } = await t.json("POST", "/v1/experiments", experimentBody({ design_type: "FractionalFactorial" }));
-      expect(body.error.message).toMatch(/not yet supported/);
+      expect(body.error.message).toMatch(/use FullFactorial/);
     });
 
     const two = [variable("color", ["red", "blue"])];

@@ -44,6 +44,7 @@ export async function testApp(
     env: { MVX_API_KEY: API_KEY, MVX_SYNC_SECRET: SYNC_SECRET, MVX_MAX_BODY_BYTES: opts.maxBodyBytes ?? 1024 * 1024 },
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.randomSeed ? { randomSeed: opts.randomSeed } : {}),
     logError: opts.logError ?? (() => undefined),
   });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {

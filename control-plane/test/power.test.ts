@@ -1,12 +1,17 @@
-// Power over HTTP: POST /v1/experiments/:id/power-analysis (stored as power_analysis; main effects
-// by level pairs, see services/power.ts) and the stateless POST /v1/power. The calculator itself is
-// core's solvePower (tested in packages/core); here the expected figures are derived from it plus
-// two R anchors:
+// Power over HTTP: POST /v1/experiments/:id/power-analysis (stored as power_analysis: core's
+// factorialPower, noncentral F tests of the design's terms, see services/power.ts) and the
+// stateless POST /v1/power. The calculators are tested in packages/core; here the expected figures
+// are R anchors (R 4.2.2), with pw(N, u, p, f) = 1 - pf(qf(0.95, u, N - p), u, N - p, ncp = f^2 * N):
+//   uniroot(function(N) pw(N, 1, 4, 0.25) - 0.8, ...)$root           = 127.562734594  (2 x 3, A)
+//   uniroot(function(N) pw(N, 2, 4, 0.5 / sqrt(6)) - 0.8, ...)$root  = 234.267443517  (2 x 3, B)
+//   uniroot(function(N) pw(N, 2, 6, 0.5 / sqrt(6)) - 0.8, ...)$root  = 234.293913072  (2 x 3, A:B)
+//   uniroot(function(N) pw(N, 1, 2, 0.25) - 0.8, ...)$root           = 127.531220191  (one 2-level factor)
+//   2 * power.t.test(delta = 0.5, sd = 1, power = 0.8, strict = TRUE)$n = 127.531220342
 //   power.t.test(delta = 0.5, sd = 1, power = 0.8)$n          = 63.76576   (R 4.x, stats)
 //   power.prop.test(p1 = 0.10, p2 = 0.12, power = 0.8)$n      = 3840.847   (R 4.x, stats)
 // Runs against MVX_TEST_DATABASE_URL when set.
 
-import { solvePower } from "@mvx/core";
+import { factorialPower, solvePower } from "@mvx/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detailPaths, experimentBody, testApp, type TestApp } from "./helpers.js";
 
@@ -23,9 +28,11 @@ async function create(overrides: Record<string, unknown> = {}): Promise<string> 
   return res.body.id;
 }
 
+const rel = (actual: number, expected: number, tol = 1e-7) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tol * Math.abs(expected));
+
 describe("POST /v1/experiments/:id/power-analysis", () => {
-  it("continuous metric, equal traffic: N = n_per_group / smallest level share", async () => {
-    // color: 2 levels (share 1/2 each); size: 3 levels (share 1/3 each) -> N = n * 3.
+  it("main effects of a 2 x 3 design: the F test of the 3-level variable decides", async () => {
+    // color: 2 levels, f = 0.25; size: 3 levels, f = 0.5 / sqrt(6); p = 1 + 1 + 2 = 4.
     const id = await create();
     const { status, body } = await t.json("POST", `/v1/experiments/${id}/power-analysis`, {
       effect_size: 0.5,
@@ -33,30 +40,86 @@ describe("POST /v1/experiments/:id/power-analysis", () => {
     });
     expect(status).toBe(200);
     const pa = body.power_analysis;
-    const n = solvePower({ test: "two_means", delta: 0.5, sd: 1, power: 0.8, alpha: 0.05 }).n_per_group;
-    expect(n).toBeCloseTo(63.76576, 3); // R power.t.test
     expect(pa).toMatchObject({
       effect_size: 0.5,
       power: 0.8,
       alpha: 0.05,
       metric: { type: "continuous", sd: 1 },
       target: "main_effects",
-      test: "two_means",
+      test: "factorial_f",
+      cells: 6,
+      parameters: 4,
+      interactions: [],
       computed_at: "2026-11-24T12:00:00.000Z",
     });
-    expect(pa.n_per_group).toBeCloseTo(n, 10);
-    expect(pa.required_sample_size).toBe(Math.ceil(n * 3)); // 192
+    rel(pa.required_total_n, 234.267443517);
+    expect(pa.required_sample_size).toBe(235);
+    rel(pa.n_per_cell, 234.267443517 / 6);
+    // The least-served group of a tested term: a level of size, a third of the traffic.
+    rel(pa.n_per_group, 234.267443517 / 3);
+    expect(pa.effects.map((e: { term: string; df_num: number; tested: boolean }) => [e.term, e.df_num, e.tested])).toEqual([
+      ["color", 1, true],
+      ["size", 2, true],
+    ]);
+    const size = pa.effects[1];
+    rel(size.f, 0.5 / Math.sqrt(6), 1e-12);
+    rel(size.power, 0.8, 1e-6);
+    rel(size.ncp, (0.25 / 6) * 234.267443517);
+    expect(size.df_den).toBeCloseTo(234.267443517 - 4, 6);
+    expect(pa.effects[0].power).toBeGreaterThan(0.8);
     expect(pa.per_combination).toHaveLength(6);
     for (const c of pa.per_combination) {
       expect(c.traffic_allocation).toBeCloseTo(1 / 6, 12);
-      expect(c.sample_size).toBe(Math.ceil(pa.required_sample_size / 6));
+      expect(c.sample_size).toBe(Math.ceil(235 / 6));
     }
-    expect(typeof pa.method).toBe("string");
+    expect(pa.method).toMatch(/noncentral F/);
     // Stored: a later GET shows it.
     expect((await t.json("GET", `/v1/experiments/${id}`)).body.power_analysis).toEqual(pa);
   });
 
-  it("binary metric: p1 = baseline_rate, p2 = baseline_rate + effect_size", async () => {
+  it("a single two-level variable: the F test is the two-sided t test (R's power.t.test, strict)", async () => {
+    const id = await create({ variables: [{ name: "color", levels: ["red", "blue"], type: "categorical" }] });
+    const { body } = await t.json("POST", `/v1/experiments/${id}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 } });
+    rel(body.power_analysis.required_total_n, 127.531220191);
+    rel(body.power_analysis.n_per_group, 127.531220342 / 2, 1e-7);
+    expect(body.power_analysis.required_sample_size).toBe(128);
+  });
+
+  it("interactions: the experiment's interaction_matrix, or every two-factor interaction when it is empty", async () => {
+    for (const overrides of [{}, { interaction_matrix: [["color", "size"]] }]) {
+      const id = await create(overrides);
+      const { status, body } = await t.json("POST", `/v1/experiments/${id}/power-analysis`, {
+        effect_size: 0.5,
+        metric: { type: "continuous", sd: 1 },
+        target: "interactions",
+      });
+      expect(status).toBe(200);
+      const pa = body.power_analysis;
+      expect(pa.target).toBe("interactions");
+      expect(pa.interactions).toEqual([["color", "size"]]);
+      expect(pa.parameters).toBe(6);
+      rel(pa.required_total_n, 234.293913072);
+      expect(pa.effects.filter((e: { tested: boolean }) => e.tested).map((e: { term: string }) => e.term)).toEqual(["color:size"]);
+      // Per level pair of color x size: a sixth of the traffic.
+      rel(pa.n_per_group, 234.293913072 / 6);
+    }
+  });
+
+  it("a fraction: the cells are its runs, which bound the model", async () => {
+    const variables = [..."ABCDE"].map((n) => ({ name: n, levels: ["low", "high"], type: "categorical" }));
+    const id = await create({ design_type: "FractionalFactorial", variables, design_options: { generators: { D: "AB", E: "AC" } } });
+    const main = await t.json("POST", `/v1/experiments/${id}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 } });
+    expect(main.status).toBe(200);
+    expect(main.body.power_analysis.cells).toBe(8);
+    const expected = factorialPower({ levels: [2, 2, 2, 2, 2], cells: 8, effect: { effect_size: 0.5, metric: { type: "continuous", sd: 1 } } });
+    rel(main.body.power_analysis.required_total_n, expected.required_total_n, 1e-12);
+    // Every two-factor interaction: 16 parameters, more than the 8 runs.
+    const inter = await t.json("POST", `/v1/experiments/${id}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 }, target: "interactions" });
+    expect(inter.status).toBe(422);
+    expect(inter.body.error.message).toMatch(/16 parameters but the design runs only 8/);
+  });
+
+  it("binary metric: sd from the mean rate of the two halves", async () => {
     const id = await create({ variables: [{ name: "color", levels: ["red", "blue"], type: "categorical" }] });
     const { status, body } = await t.json("POST", `/v1/experiments/${id}/power-analysis`, {
       effect_size: 0.02,
@@ -66,14 +129,15 @@ describe("POST /v1/experiments/:id/power-analysis", () => {
       target: "main_effects",
     });
     expect(status).toBe(200);
+    const expected = factorialPower({ levels: [2], names: ["color"], effect: { effect_size: 0.02, metric: { type: "binary", baseline_rate: 0.1 } } });
+    rel(body.power_analysis.required_total_n, expected.required_total_n, 1e-12);
+    // Close to two proportions with a pooled variance: R's power.prop.test n = 3840.847 per group.
     const n = solvePower({ test: "two_proportions", p1: 0.1, p2: 0.12, power: 0.8, alpha: 0.05 }).n_per_group;
-    expect(n).toBeCloseTo(3840.847, 1); // R power.prop.test
-    expect(body.power_analysis.test).toBe("two_proportions");
-    expect(body.power_analysis.n_per_group).toBeCloseTo(n, 10);
-    expect(body.power_analysis.required_sample_size).toBe(Math.ceil(2 * n));
+    expect(n).toBeCloseTo(3840.847, 1);
+    expect(Math.abs(body.power_analysis.n_per_group / n - 1)).toBeLessThan(0.01);
   });
 
-  it("custom traffic: the least-served level decides", async () => {
+  it("custom traffic: the least-served combination still gets the balanced count", async () => {
     const id = await create({
       variables: [{ name: "color", levels: ["red", "blue"], type: "categorical" }],
       combinations: [
@@ -83,26 +147,25 @@ describe("POST /v1/experiments/:id/power-analysis", () => {
     });
     const { body } = await t.json("POST", `/v1/experiments/${id}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 } });
     const pa = body.power_analysis;
-    expect(pa.required_sample_size).toBe(Math.ceil(pa.n_per_group / 0.2));
+    rel(pa.required_total_n, 127.531220191 / (2 * 0.2));
+    expect(pa.required_sample_size).toBe(Math.ceil(pa.n_per_group / 0.2 - 1e-9));
     expect(pa.per_combination.map((c: { sample_size: number }) => c.sample_size)).toEqual([
       Math.ceil(pa.required_sample_size * 0.8),
       Math.ceil(pa.required_sample_size * 0.2),
     ]);
+    expect(pa.per_combination[1].sample_size).toBeGreaterThanOrEqual(pa.n_per_cell);
   });
 
-  it("422 for interactions (not yet), a binary effect leaving (0, 1), or a level without traffic", async () => {
+  it("422 for a binary effect leaving (0, 1), interactions of one variable, or a combination without traffic", async () => {
     const id = await create();
-    const inter = await t.json("POST", `/v1/experiments/${id}/power-analysis`, {
-      effect_size: 0.5,
-      metric: { type: "continuous", sd: 1 },
-      target: "interactions",
-    });
-    expect(inter.status).toBe(422);
-    expect(inter.body.error.message).toMatch(/interaction power arrives with the factorial power module/);
-
     const out = await t.json("POST", `/v1/experiments/${id}/power-analysis`, { effect_size: 0.95, metric: { type: "binary", baseline_rate: 0.1 } });
     expect(out.status).toBe(422);
     expect(detailPaths(out.body)).toContain("effect_size");
+
+    const one = await create({ variables: [{ name: "color", levels: ["red", "blue"], type: "categorical" }] });
+    const inter = await t.json("POST", `/v1/experiments/${one}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 }, target: "interactions" });
+    expect(inter.status).toBe(422);
+    expect(inter.body.error.message).toMatch(/at least two factors/);
 
     const starved = await create({
       variables: [{ name: "color", levels: ["red", "blue"], type: "categorical" }],
@@ -113,6 +176,7 @@ describe("POST /v1/experiments/:id/power-analysis", () => {
     });
     const zero = await t.json("POST", `/v1/experiments/${starved}/power-analysis`, { effect_size: 0.5, metric: { type: "continuous", sd: 1 } });
     expect(zero.status).toBe(422);
+    expect(detailPaths(zero.body)).toContain("combinations");
   });
 
   it("400 for schema errors, 404 for an unknown experiment", async () => {

@@ -60,6 +60,7 @@ function record(overrides: Partial<ExperimentRecord> = {}): ExperimentRecord {
     combinations: fullFactorial(variables),
     interaction_matrix: [],
     design_options: null,
+    design_properties: null,
     power_analysis: null,
     allocation_version: 0,
     hash_salt: id,
@@ -99,6 +100,7 @@ describe(`experiments repository (${testDatabaseUrl()})`, () => {
       combinations: fullFactorial(r.variables.slice(0, 1)),
       interaction_matrix: [],
       design_options: null,
+      design_properties: null,
       power_analysis: null,
     };
     expect(await updateExperiment(db, r.id, { design, name: "edited" }, T0)).toBe(true);

@@ -69,15 +69,80 @@ export const InteractionMatrixSchema = z
   .openapi("InteractionMatrix", { example: [["color", "size"]] });
 export type InteractionMatrix = z.infer<typeof InteractionMatrixSchema>;
 
+export const ROMAN_RESOLUTIONS = ["III", "IV", "V", "VI", "VII", "VIII"] as const;
+
+/** A variable name or its letter (A, B, ...), as core's design module resolves them. */
+const FactorNameSchema = z.string().min(1).max(100);
+
 export const DesignOptionsSchema = z
   .strictObject({
-    resolution: z.number().int().min(3).max(8).optional(),
-    generators: z.array(z.string().min(1).max(100)).max(20).optional(),
+    resolution: z
+      .union([z.number().int().min(3).max(8), z.enum(ROMAN_RESOLUTIONS)])
+      .optional()
+      .openapi({ description: "minimum resolution of a fraction: 3..8 or III..VIII" }),
+    generators: z
+      .union([
+        z.record(FactorNameSchema, z.string().min(1).max(100)).openapi({ example: { D: "AB", E: "AC" } }),
+        z.array(z.string().min(1).max(100)).max(20).openapi({ example: ["D = AB", "E = AC"] }),
+      ])
+      .optional()
+      .openapi({ description: 'generators of a regular two-level fraction: {"D": "AB", "E": "-AC"} or ["D = AB", "E = -AC"]' }),
     runs: z.number().int().min(1).max(100_000).optional(),
-    seed: z.number().int().optional(),
+    seed: z
+      .union([z.number().int(), z.string().min(1).max(200)])
+      .optional()
+      .openapi({ description: "seed of a randomised design (LatinSquare); picked and stored at creation when absent" }),
+    treatment: z
+      .union([FactorNameSchema, z.array(FactorNameSchema).min(1).max(3)])
+      .optional()
+      .openapi({ description: "LatinSquare: the treatment variable(s); by default the last ones" }),
+    array: z
+      .string()
+      .min(1)
+      .max(40)
+      .optional()
+      .openapi({ description: 'OrthogonalArray / FractionalFactorial: a catalogue array, "L9" or "L8(2^7)"' }),
   })
   .openapi("DesignOptions");
 export type DesignOptions = z.infer<typeof DesignOptionsSchema>;
+
+/**
+ * Properties of the generated design (core's DesignProperties): resolution, defining relation,
+ * word-length patterns and alias chains of fractions, the catalogue array and column assignment
+ * of orthogonal arrays, the squares of Latin-square designs. Fields appear where they are defined.
+ */
+export const DesignPropertiesSchema = z
+  .object({
+    design_type: DesignTypeSchema,
+    runs: z.number().int(),
+    factor_letters: z.record(z.string(), z.string()).openapi({ description: "letter of each variable in words and aliases", example: { A: "color", B: "size" } }),
+    levels: z.array(z.number().int()),
+    interactions: z.array(z.array(z.string())).openapi({ description: "requested interactions kept clear" }),
+    resolution: z.number().int().optional(),
+    generators: z.record(z.string(), z.string()).optional(),
+    defining_relation: z.array(z.string()).optional().openapi({ description: 'words of I = ..., without "I"', example: ["ABD", "ACE", "BCDE"] }),
+    word_length_pattern: z.array(z.number()).optional(),
+    generalized_word_length_pattern: z.array(z.number()),
+    aliases: z
+      .object({
+        main_effects: z.record(z.string(), z.array(z.string())),
+        two_factor_interactions: z.record(z.string(), z.array(z.string())),
+      })
+      .optional(),
+    array: z.string().optional(),
+    column_assignment: z.record(z.string(), z.number().int()).optional(),
+    interaction_columns: z.record(z.string(), z.array(z.number().int())).optional(),
+    square_type: z.enum(["Latin", "Graeco-Latin", "hyper-Graeco-Latin"]).optional(),
+    row_variable: z.string().optional(),
+    column_variable: z.string().optional(),
+    treatment_variables: z.array(z.string()).optional(),
+    squares: z.record(z.string(), z.array(z.array(z.number().int()))).optional(),
+    randomised_over: z.number().optional(),
+    seed: z.union([z.number(), z.string()]).optional(),
+    notes: z.array(z.string()).optional(),
+  })
+  .openapi("DesignProperties");
+export type DesignProperties = z.infer<typeof DesignPropertiesSchema>;
 
 export const POWER_TARGETS = ["main_effects", "interactions"] as const;
 
@@ -89,6 +154,24 @@ export const PowerMetricSchema = z
   .openapi("PowerMetric");
 export type PowerMetric = z.infer<typeof PowerMetricSchema>;
 
+/** One model term's F test at the required sample size (core's factorialPower). */
+export const PowerTermSchema = z
+  .object({
+    term: z.string().openapi({ example: "color:size" }),
+    df_num: z.number().int(),
+    df_den: z.number(),
+    ncp: z.number().openapi({ description: "noncentrality λ = f² N" }),
+    power: z.number(),
+    f: z.number().openapi({ description: "Cohen's f of the term" }),
+    tested: z.boolean().openapi({ description: "whether the term counts towards the target" }),
+  })
+  .openapi("PowerTerm");
+
+/**
+ * The stored power analysis. Analyses made before the factorial F test (test "two_proportions" /
+ * "two_means") lack the factorial fields; every analysis has effect_size, power, alpha, metric,
+ * target, test, n_per_group, required_sample_size, per_combination and method.
+ */
 export const PowerAnalysisSchema = z
   .object({
     effect_size: z.number(),
@@ -96,9 +179,17 @@ export const PowerAnalysisSchema = z
     alpha: z.number(),
     metric: PowerMetricSchema,
     target: z.enum(POWER_TARGETS),
-    test: z.enum(["two_proportions", "two_means"]),
-    n_per_group: z.number().openapi({ description: "unrounded units per compared group (R's convention)" }),
+    test: z
+      .enum(["factorial_f", "two_proportions", "two_means"])
+      .openapi({ description: "factorial_f: noncentral F tests of the design's terms; two_proportions / two_means: analyses stored before it" }),
+    n_per_group: z.number().openapi({ description: "unrounded units per compared group: per level of a tested main effect, per level pair of a tested interaction (the least-served group)" }),
+    n_per_cell: z.number().optional().openapi({ description: "unrounded units per combination with equal traffic: required_total_n / cells" }),
+    required_total_n: z.number().optional().openapi({ description: "unrounded total units" }),
     required_sample_size: z.number().int().openapi({ description: "total units, rounded up" }),
+    cells: z.number().int().optional().openapi({ description: "distinct combinations of the design" }),
+    parameters: z.number().int().optional().openapi({ description: "parameters of the factorial model (denominator df = N - parameters)" }),
+    interactions: z.array(z.array(z.string())).optional().openapi({ description: "two-factor interactions in the power model" }),
+    effects: z.array(PowerTermSchema).optional(),
     per_combination: z.array(
       z.object({ combination_id: z.string(), traffic_allocation: z.number(), sample_size: z.number().int() }),
     ),

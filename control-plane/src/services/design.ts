@@ -1,24 +1,34 @@
 // Checks an experiment design against the data model's rules (DATA-MODEL.md, MultivariateExperiment
-// "Validation Rules") and generates its combinations. Every broken rule becomes one 422 detail
-// naming its path (e.g. `variables.2.levels`), so a client sees all problems at once.
+// "Validation Rules") and generates its combinations with core's design module (generateDesign:
+// FullFactorial, FractionalFactorial, LatinSquare, OrthogonalArray). The control plane's own checks
+// (at most 5 variables of 2 to 4 distinct levels, unique names, declared interaction variables,
+// numeric levels of continuous variables) run first and report every broken rule at once; then
+// core checks that the design type fits the variables, the options and the requested interactions
+// (DesignMismatchError: e.g. an interaction aliased with a main effect, a Latin square with unequal
+// level counts — the message names the alias and says what would work). Every broken rule becomes
+// one 422 detail naming its path (e.g. `variables.2.levels`, `interaction_matrix`).
 //
-// Only FullFactorial generates combinations for now; the other design types are recognised and
-// answered with an honest "not yet supported" until the designs module (packages/core/src/design/)
-// lands.
+// Randomised designs (LatinSquare) need a seed to be reproducible: when design_options has none,
+// one is drawn from crypto here and stored in design_options, so regenerating gives the same
+// combinations.
 //
-// combination_id scheme (FullFactorial): "c" + a 1-based running number zero-padded to at least two
-// digits ("c01", "c02", ..., "c12"; "c0001".."c1024" for 1024 combinations), numbered in the
-// order of nested loops over the variables as declared, the first variable varying slowest and
-// each variable's levels in their declared order. The ids are therefore stable for a given list of
-// variables and levels. A client may name combinations itself through `combinations[].combination_id`.
+// combination_id scheme (core's): "c" + the 1-based run number zero-padded to at least two digits
+// ("c01", "c02", ..., "c12"; "c0001".."c1024" for 1024 runs), in the design's run order — for a
+// FullFactorial the standard (Yates) order, the first variable changing fastest and each
+// variable's levels in their declared order. The ids are therefore stable for a given design. A
+// client may give custom traffic (and its own ids) through `combinations[]`: every combination of
+// the design listed once, allocations summing to 1.
 
-import { InvalidArgumentError, validateWeights } from "@mvx/core";
+import { InvalidArgumentError, generateDesign, validateWeights } from "@mvx/core";
+import { randomInt } from "node:crypto";
 import {
   MAX_LEVELS,
   MAX_VARIABLES,
   MIN_LEVELS,
   type Combination,
   type CombinationInput,
+  type DesignOptions,
+  type DesignProperties,
   type DesignType,
   type InteractionMatrix,
   type Level,
@@ -30,16 +40,33 @@ import { RuleViolationError, type ErrorDetail } from "../errors.js";
 /** Tolerance of "traffic allocations sum to 1". */
 export const TRAFFIC_SUM_TOLERANCE = 1e-6;
 
+/** Design types whose generation is randomised (and so needs design_options.seed). */
+export const RANDOMISED_DESIGNS: ReadonlySet<DesignType> = new Set<DesignType>(["LatinSquare"]);
+
 export interface DesignInput {
   design_type: DesignType;
   variables: Variable[];
   interaction_matrix?: InteractionMatrix | undefined;
+  design_options?: DesignOptions | null | undefined;
   combinations?: CombinationInput[] | undefined;
 }
 
 export interface Design {
   combinations: Combination[];
   interaction_matrix: InteractionMatrix;
+  /** The options as stored: the input's, plus the seed picked for a randomised design. */
+  design_options: DesignOptions | null;
+  design_properties: DesignProperties;
+}
+
+export interface DesignDeps {
+  /** Draws the seed of a randomised design given without one (crypto by default). */
+  randomSeed?: () => number;
+}
+
+/** A fresh seed from the operating system's CSPRNG: a positive safe integer below 2^48. */
+export function cryptoSeed(): number {
+  return randomInt(1, 2 ** 48);
 }
 
 /** A level's identity for uniqueness and matching: its JSON type and value (1 and "1" differ). */
@@ -129,21 +156,9 @@ function checkInteractions(matrix: InteractionMatrix, variables: Variable[], det
   return matrix;
 }
 
-/** Every combination of levels (first variable slowest) with equal traffic 1/k and ids c01..ck. */
+/** Every combination of levels in core's standard order (first variable fastest), equal traffic 1/k, ids c01..ck. */
 export function fullFactorial(variables: Variable[]): Combination[] {
-  let rows: VariableValues[] = [{}];
-  for (const v of variables) {
-    const next: VariableValues[] = [];
-    for (const row of rows) for (const level of v.levels) next.push({ ...row, [v.name]: level });
-    rows = next;
-  }
-  const k = rows.length;
-  const width = Math.max(2, String(k).length);
-  return rows.map((variable_values, i) => ({
-    combination_id: `c${String(i + 1).padStart(width, "0")}`,
-    variable_values,
-    traffic_allocation: 1 / k,
-  }));
+  return generateDesign({ design_type: "FullFactorial", variables }).combinations as Combination[];
 }
 
 function valuesKey(variables: Variable[], values: VariableValues): string {
@@ -236,28 +251,43 @@ function applyCustomCombinations(
   return result;
 }
 
+/** Runs core's generator; its InvalidArgumentErrors (DesignMismatchError among them) become one 422 detail. */
+function generate(input: DesignInput, design_options: DesignOptions | null) {
+  try {
+    return generateDesign({
+      design_type: input.design_type,
+      variables: input.variables,
+      interaction_matrix: input.interaction_matrix ?? [],
+      design_options,
+    });
+  } catch (e) {
+    if (!(e instanceof InvalidArgumentError)) throw e;
+    const details = [{ path: e.path ?? "design_type", message: e.message }];
+    throw new RuleViolationError(summary(details), details);
+  }
+}
+
 /**
- * Validates a design and generates its combinations; throws RuleViolationError (422) listing
- * every broken rule.
+ * Validates a design and generates its combinations and properties; throws RuleViolationError
+ * (422) listing every broken rule.
  */
-export function buildDesign(input: DesignInput): Design {
+export function buildDesign(input: DesignInput, deps: DesignDeps = {}): Design {
   const details: ErrorDetail[] = [];
   checkVariables(input.variables, details);
   const interaction_matrix = checkInteractions(input.interaction_matrix ?? [], input.variables, details);
-  if (input.design_type !== "FullFactorial") {
-    details.push({
-      path: "design_type",
-      message: `${input.design_type} designs are not yet supported: they arrive with the designs module; only FullFactorial generates combinations for now`,
-    });
-  }
   if (details.length > 0) throw new RuleViolationError(summary(details), details);
 
-  let combinations = fullFactorial(input.variables);
+  let design_options = input.design_options ?? null;
+  if (RANDOMISED_DESIGNS.has(input.design_type) && design_options?.seed === undefined) {
+    design_options = { ...(design_options ?? {}), seed: (deps.randomSeed ?? cryptoSeed)() };
+  }
+  const generated = generate(input, design_options);
+  let combinations = generated.combinations as Combination[];
   if (input.combinations !== undefined) {
     combinations = applyCustomCombinations(combinations, input.combinations, input.variables, details);
     if (details.length > 0) throw new RuleViolationError(summary(details), details);
   }
-  return { combinations, interaction_matrix };
+  return { combinations, interaction_matrix, design_options, design_properties: generated.properties };
 }
 
 function summary(details: ErrorDetail[]): string {

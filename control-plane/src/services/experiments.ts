@@ -1,4 +1,5 @@
-// Experiment orchestration: create and edit designs (rules and combinations from services/design),
+// Experiment orchestration: create and edit designs (rules, combinations and design properties from
+// services/design, which generates them with core's design module),
 // store power analyses, and run lifecycle transitions that enqueue an allocation push to the edge
 // in the same transaction (then kick the outbox so the push leaves at once).
 
@@ -18,7 +19,7 @@ import {
   type ExperimentRecord,
 } from "../db/repositories/experiments.js";
 import { ConflictError, IllegalTransitionError, NotFoundError, RuleViolationError } from "../errors.js";
-import { buildDesign } from "./design.js";
+import { buildDesign, type Design, type DesignInput } from "./design.js";
 import { TRANSITIONS, isAllowedTransition } from "./lifecycle.js";
 
 /** The clock of the control plane: milliseconds since the epoch (injectable for tests). */
@@ -30,6 +31,8 @@ export interface ServiceContext {
   clock: Clock;
   /** Called after an allocation push was enqueued. */
   onEnqueue: () => void;
+  /** Seed source of randomised designs given without a seed (crypto by default; injectable for tests). */
+  randomSeed?: () => number;
 }
 
 /** Request bodies, as their zod schemas define them. */
@@ -42,8 +45,12 @@ function iso(clock: Clock): string {
   return new Date(clock()).toISOString();
 }
 
+function designDeps(ctx: ServiceContext) {
+  return ctx.randomSeed ? { randomSeed: ctx.randomSeed } : {};
+}
+
 export async function createExperiment(ctx: ServiceContext, input: CreateExperimentInput): Promise<ExperimentRecord> {
-  const design = buildDesign(input);
+  const design = buildDesign(input, designDeps(ctx));
   const now = iso(ctx.clock);
   const id = randomUUID();
   const record: ExperimentRecord = {
@@ -56,7 +63,8 @@ export async function createExperiment(ctx: ServiceContext, input: CreateExperim
     variables: input.variables,
     combinations: design.combinations,
     interaction_matrix: design.interaction_matrix,
-    design_options: input.design_options ?? null,
+    design_options: design.design_options,
+    design_properties: design.design_properties,
     power_analysis: null,
     allocation_version: 0,
     hash_salt: id,
@@ -104,26 +112,22 @@ export async function patchExperiment(ctx: ServiceContext, id: string, patch: Pa
     const variables = patch.variables ?? current.variables;
     const interaction_matrix = patch.interaction_matrix ?? current.interaction_matrix;
     const design_options = patch.design_options === undefined ? current.design_options : patch.design_options;
-    // Custom traffic survives edits that do not change the set of combinations.
-    const keepCombinations = patch.variables === undefined && patch.design_type === undefined;
-    const combinations =
-      patch.combinations === null
-        ? undefined
-        : (patch.combinations ?? (keepCombinations ? current.combinations : undefined));
-    const design = buildDesign({ design_type, variables, interaction_matrix, combinations });
+    const base: DesignInput = { design_type, variables, interaction_matrix, design_options };
+    const design = designFor(ctx, base, patch.combinations, current.combinations);
     const changed =
       design_type !== current.design_type ||
       !sameJson(variables, current.variables) ||
       !sameJson(design.combinations, current.combinations) ||
       !sameJson(design.interaction_matrix, current.interaction_matrix) ||
-      !sameJson(design_options, current.design_options);
+      !sameJson(design.design_options, current.design_options);
     if (changed) {
       changes.design = {
         design_type,
         variables,
         combinations: design.combinations,
         interaction_matrix: design.interaction_matrix,
-        design_options,
+        design_options: design.design_options,
+        design_properties: design.design_properties,
         power_analysis: null,
       };
     }
@@ -136,6 +140,29 @@ export async function patchExperiment(ctx: ServiceContext, id: string, patch: Pa
     throw new ConflictError(`design fields can change only while the experiment is Draft; it is ${now.status}`);
   }
   return getExperiment(ctx, id);
+}
+
+/** A set of combinations as comparable keys of their variable values. */
+function valueSet(combinations: { variable_values: unknown }[]): string {
+  return JSON.stringify(combinations.map((c) => JSON.stringify(c.variable_values)).sort());
+}
+
+/**
+ * The design of a patch. `combinations` null drops custom traffic; an array sets it; absent, the
+ * current custom traffic (and ids) survive when the patched design has the same set of
+ * combinations (e.g. only the interaction matrix changed), else the design's own are used.
+ */
+function designFor(
+  ctx: ServiceContext,
+  input: DesignInput,
+  patched: PatchExperimentInput["combinations"],
+  current: ExperimentRecord["combinations"],
+): Design {
+  if (patched === null) return buildDesign(input, designDeps(ctx));
+  if (patched !== undefined) return buildDesign({ ...input, combinations: patched }, designDeps(ctx));
+  const fresh = buildDesign(input, designDeps(ctx));
+  if (valueSet(fresh.combinations) !== valueSet(current)) return fresh;
+  return buildDesign({ ...input, design_options: fresh.design_options, combinations: current }, designDeps(ctx));
 }
 
 export async function storePowerAnalysis(ctx: ServiceContext, id: string, analysis: PowerAnalysis): Promise<ExperimentRecord> {

@@ -1,18 +1,26 @@
-// Sample-size planning of an experiment's design with core's power calculator (solvePower), and
-// the request schema of the stateless POST /v1/power.
+// Sample-size planning of an experiment's design with core's factorial power analysis
+// (factorialPower: noncentral F tests of a fixed-effects factorial model, Cohen 1988 ch. 8, with
+// λ = f² N), and the request schema of the stateless POST /v1/power.
 //
-// Main effects (target "main_effects"): for each variable, each pair of its levels is compared as
-// two groups; a level's group receives the summed traffic share of the combinations holding that
-// level. With n = the units one group needs (two proportions p1 = baseline_rate,
-// p2 = baseline_rate + effect_size, or two means with delta = effect_size and sd), a total of N
-// units gives level a's group N * share(a) units, so the pair (a, b) needs
-// N >= n / min(share(a), share(b)). The required total N is the maximum over variables and level
-// pairs, i.e. n / (the smallest level share); per combination, ceil(N * traffic_allocation).
-// Interaction power needs the factorial power module and is answered 422 until it lands.
+// The model holds an intercept, every main effect (L_i - 1 df) and the two-factor interactions of
+// the experiment's interaction_matrix ((L_i - 1)(L_j - 1) df; interactions of three or more
+// variables are left out of the power model); with target "interactions" and an empty matrix,
+// every two-factor interaction. The design's distinct combinations are the cells, so a fraction's
+// fewer runs show in the parameters it can hold, and the denominator df are N - p. The raw effect
+// {effect_size, metric} becomes Cohen's f per term (effectSizeToCohensF: f = (effect_size / 2) / sd
+// for a two-level term; a binary metric uses sd = sqrt(p(1 - p)) at the mean rate). The required
+// N is the largest over the tested terms, so every tested term reaches the power.
+//
+// factorialPower assumes equal traffic. With custom traffic the total is scaled so that the
+// least-served combination still gets the balanced per-combination count:
+// N = N_balanced / (cells * smallest traffic share) (= N_balanced for equal traffic), conservative
+// since every cell then holds at least the balanced design. Per combination, ceil(N * traffic).
+// n_per_group is N times the smallest group share among the tested terms (a level of a main
+// effect, a level pair of an interaction), the counterpart of the two-group figure stored before.
 
-import { solvePower } from "@mvx/core";
+import { factorialPower, solvePower } from "@mvx/core";
 import { z } from "@hono/zod-openapi";
-import type { Combination, PowerAnalysis, Variable } from "../domain/experiment.js";
+import type { Combination, InteractionMatrix, PowerAnalysis, Variable } from "../domain/experiment.js";
 import type { PowerAnalysisRequestBody } from "../routes/experiments/schemas.js";
 import { RuleViolationError } from "../errors.js";
 
@@ -24,70 +32,77 @@ function ceilUnits(x: number): number {
   return Math.ceil(x - 1e-9);
 }
 
-function levelShares(variables: Variable[], combinations: Combination[]) {
-  const shares: { variable: string; level: unknown; share: number }[] = [];
-  for (const v of variables) {
-    for (const level of v.levels) {
-      let share = 0;
-      for (const c of combinations) if (c.variable_values[v.name] === level) share += c.traffic_allocation;
-      shares.push({ variable: v.name, level, share });
-    }
+/** Traffic share of each group of a term: the combinations sharing the term's variables' values. */
+function groupShares(term: readonly string[], combinations: readonly Combination[]): number[] {
+  const shares = new Map<string, number>();
+  for (const c of combinations) {
+    const key = JSON.stringify(term.map((v) => c.variable_values[v]));
+    shares.set(key, (shares.get(key) ?? 0) + c.traffic_allocation);
   }
-  return shares;
+  return [...shares.values()];
 }
 
 /** Computes the power analysis stored on an experiment (see the module comment for the method). */
 export function analyseExperimentPower(
-  design: { variables: Variable[]; combinations: Combination[] },
+  design: { variables: Variable[]; combinations: Combination[]; interaction_matrix: InteractionMatrix },
   req: ExperimentPowerRequest,
   computedAt: string,
 ): PowerAnalysis {
-  if (req.target === "interactions") {
-    throw new RuleViolationError("interaction power arrives with the factorial power module; use target \"main_effects\" for now", [
-      { path: "target", message: "\"interactions\" is not yet supported" },
-    ]);
-  }
-  let solved: { n_per_group: number };
-  let test: "two_proportions" | "two_means";
-  if (req.metric.type === "binary") {
-    const p1 = req.metric.baseline_rate;
-    const p2 = p1 + req.effect_size;
-    if (!(p2 > 0 && p2 < 1)) {
-      throw new RuleViolationError(`baseline_rate + effect_size must lie in (0, 1), got ${p2}`, [
-        { path: "effect_size", message: `baseline_rate + effect_size = ${p2} is not a proportion in (0, 1)` },
-      ]);
-    }
-    test = "two_proportions";
-    solved = solvePower({ test, p1, p2, power: req.power, alpha: req.alpha });
-  } else {
-    test = "two_means";
-    solved = solvePower({ test, delta: req.effect_size, sd: req.metric.sd, power: req.power, alpha: req.alpha });
-  }
-  const n = solved.n_per_group;
-  const shares = levelShares(design.variables, design.combinations);
-  const smallest = shares.reduce((a, b) => (b.share < a.share ? b : a));
-  if (!(smallest.share > 0)) {
+  const { variables, combinations } = design;
+  const starved = combinations.find((c) => !(c.traffic_allocation > 0));
+  if (starved) {
     throw new RuleViolationError(
-      `level ${JSON.stringify(smallest.level)} of variable ${JSON.stringify(smallest.variable)} gets no traffic, so its main effect cannot be estimated`,
-      [{ path: "combinations", message: "every level needs a positive traffic share" }],
+      `combination ${starved.combination_id} gets no traffic, so the design cannot be analysed as planned; give every combination a positive traffic share`,
+      [{ path: "combinations", message: "every combination needs a positive traffic share" }],
     );
   }
-  const required = ceilUnits(n / smallest.share);
+  const pairs = design.interaction_matrix.filter((t) => t.length === 2) as [string, string][];
+  const skipped = design.interaction_matrix.length - pairs.length;
+  const result = factorialPower({
+    levels: variables.map((v) => v.levels.length),
+    names: variables.map((v) => v.name),
+    cells: combinations.length,
+    interactions: pairs,
+    target: req.target,
+    alpha: req.alpha,
+    power: req.power,
+    effect: { effect_size: req.effect_size, metric: req.metric },
+  });
+  // The model's interactions as factorialModel builds them: the matrix's pairs, or every pair
+  // when the target is the interactions and the matrix has none.
+  const allPairs = variables.flatMap((v, i) => variables.slice(i + 1).map((w) => [v.name, w.name]));
+  const modelPairs = pairs.length > 0 ? pairs.map((x) => [...x]) : req.target === "interactions" ? allPairs : [];
+  const testedTerms = req.target === "main_effects" ? variables.map((v) => [v.name]) : modelPairs;
+  const cells = combinations.length;
+  const smallest = Math.min(...combinations.map((c) => c.traffic_allocation));
+  const total = result.required_total_n / (cells * smallest);
+  const required = ceilUnits(total);
+  const smallestGroup = Math.min(...testedTerms.flatMap((t) => groupShares(t, combinations)));
   return {
     effect_size: req.effect_size,
     power: req.power,
     alpha: req.alpha,
     metric: req.metric,
     target: req.target,
-    test,
-    n_per_group: n,
+    test: "factorial_f",
+    n_per_group: total * smallestGroup,
+    n_per_cell: result.n_per_cell,
+    required_total_n: total,
     required_sample_size: required,
-    per_combination: design.combinations.map((c) => ({
+    cells,
+    parameters: result.parameters,
+    interactions: modelPairs,
+    effects: result.effects,
+    per_combination: combinations.map((c) => ({
       combination_id: c.combination_id,
       traffic_allocation: c.traffic_allocation,
       sample_size: ceilUnits(required * c.traffic_allocation),
     })),
-    method: `main effects: ${test === "two_proportions" ? "two proportions" : "two means"} per pair of levels of each variable (two-sided); total = n_per_group / smallest level traffic share (${smallest.share.toPrecision(4)}, ${smallest.variable}=${JSON.stringify(smallest.level)})`,
+    method:
+      `${result.method}: ${req.target === "main_effects" ? "every main effect" : "the two-factor interactions"} at power ${req.power}, alpha ${req.alpha}; ` +
+      `${result.parameters} parameters over ${cells} combinations; effects: each term's test with n_per_cell units in every combination` +
+      (total > result.required_total_n * (1 + 1e-12) ? `; total scaled by 1 / (cells x smallest traffic share ${smallest.toPrecision(4)}) for unequal traffic` : "") +
+      (skipped > 0 ? `; ${skipped} interaction${skipped === 1 ? "" : "s"} of three or more variables left out of the power model` : ""),
     computed_at: computedAt,
   };
 }

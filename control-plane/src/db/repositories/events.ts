@@ -1,6 +1,7 @@
 // Event-log repository: stores the edge's decision and reward logs as experiment_assignments and
 // experiment_results (and bandit_allocations for bandit decisions), insert-or-ignore on the edge's
-// decision_id / event_id, and reads them back page by page and summarised per combination.
+// decision_id / event_id, and reads them back page by page, summarised per combination, and as the
+// per-combination sufficient statistics of a metric (for the effects analysis).
 
 import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
@@ -164,4 +165,43 @@ export async function summarize(db: Db, experimentId: string): Promise<Combinati
     row.reward_sum = r.sum;
   }
   return [...out.values()];
+}
+
+export interface CellStatisticsRow {
+  /** The combination of the result's decision (else the one logged with the result); null when neither is known. */
+  combination_id: string | null;
+  n: number;
+  sum: number;
+  sum_sq: number;
+  /** Σ (value - mean)², computed in two passes (no cancellation for large means). */
+  ss: number;
+}
+
+/**
+ * Per combination: count, sum, sum of squares and centred sum of squares of the results of one
+ * metric. A result belongs to the combination of its decision (joined on decision_id), or to the
+ * combination logged with it when the decision is unknown.
+ */
+export async function resultCellStatistics(db: Db, experimentId: string, metric: string): Promise<CellStatisticsRow[]> {
+  const rows = await db.all<{ combination_id: string | null; n: number; sum: number; sum_sq: number; ss: number }>(sql`
+    WITH rows AS (
+      SELECT coalesce(a.combination_id, r.combination_id) AS combination_id, r.value AS value
+      FROM ${experimentResults} r
+      LEFT JOIN ${experimentAssignments} a ON a.decision_id = r.decision_id AND a.experiment_id = r.experiment_id
+      WHERE r.experiment_id = ${experimentId} AND r.metric = ${metric}
+    ),
+    means AS (SELECT combination_id, avg(value) AS mean FROM rows GROUP BY combination_id)
+    SELECT rows.combination_id AS combination_id, count(*) AS n, total(rows.value) AS sum,
+      total(rows.value * rows.value) AS sum_sq,
+      total((rows.value - means.mean) * (rows.value - means.mean)) AS ss
+    FROM rows JOIN means ON means.combination_id IS rows.combination_id
+    GROUP BY rows.combination_id
+    ORDER BY rows.combination_id`);
+  return rows.map((r) => ({
+    combination_id: r.combination_id,
+    n: Number(r.n),
+    sum: Number(r.sum),
+    sum_sq: Number(r.sum_sq),
+    ss: Number(r.ss),
+  }));
 }

@@ -25,6 +25,7 @@ const columns = {
   combinations: multivariateExperiments.combinations,
   interaction_matrix: multivariateExperiments.interaction_matrix,
   design_options: multivariateExperiments.design_options,
+  design_properties: multivariateExperiments.design_properties,
   power_analysis: multivariateExperiments.power_analysis,
   allocation_version: multivariateExperiments.allocation_version,
   hash_salt: multivariateExperiments.hash_salt,
@@ -87,7 +88,7 @@ export interface ExperimentChanges {
   description?: string | null;
   design?: Pick<
     MultivariateRow,
-    "design_type" | "variables" | "combinations" | "interaction_matrix" | "design_options" | "power_analysis"
+    "design_type" | "variables" | "combinations" | "interaction_matrix" | "design_options" | "design_properties" | "power_analysis"
   >;
 }
 

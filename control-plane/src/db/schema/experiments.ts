@@ -1,12 +1,14 @@
 // Experiment aggregate: the A/B base `experiments` (DATA-MODEL.md "MultivariateExperiment extends
 // Experiment") and `multivariate_experiments`, which extends it one-to-one with the design, the
-// generated combinations, the stored power analysis and the allocation version pushed to the edge.
+// generated combinations and their design properties, the stored power analysis and the
+// allocation version pushed to the edge.
 
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type {
   Combination,
   DesignOptions,
+  DesignProperties,
   InteractionMatrix,
   PowerAnalysis,
   Variable,
@@ -46,6 +48,8 @@ export const multivariateExperiments = sqliteTable(
     combinations: text("combinations", { mode: "json" }).$type<Combination[]>().notNull(),
     interaction_matrix: text("interaction_matrix", { mode: "json" }).$type<InteractionMatrix>().notNull(),
     design_options: text("design_options", { mode: "json" }).$type<DesignOptions>(),
+    /** Properties of the generated design (resolution, defining relation, aliases, array, ...). */
+    design_properties: text("design_properties", { mode: "json" }).$type<DesignProperties>(),
     power_analysis: text("power_analysis", { mode: "json" }).$type<PowerAnalysis>(),
     /** Strictly increases with every allocation pushed to the edge (docs/sync-protocol.md). */
     allocation_version: integer("allocation_version").notNull().default(0),

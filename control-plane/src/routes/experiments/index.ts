@@ -1,5 +1,6 @@
 // /v1/experiments routes (API.md "Experiments"): create, list, read, edit, power analysis,
-// lifecycle transitions, sync status, and the logged assignments, results and their summary.
+// lifecycle transitions, sync status, the logged assignments, results and their summary, and the
+// factorial effects of the results.
 
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { ExperimentRecord } from "../../db/repositories/experiments.js";
@@ -14,11 +15,14 @@ import {
   transition,
   type ServiceContext,
 } from "../../services/experiments.js";
+import { experimentEffects } from "../../services/effects.js";
 import { analyseExperimentPower } from "../../services/power.js";
 import { IdParamSchema, PageQuerySchema, bearerSecurity, errorResponses, pageOf } from "../schemas.js";
 import {
   AssignmentSchema,
   CreateExperimentSchema,
+  EffectsQuerySchema,
+  EffectsSchema,
   ExperimentSchema,
   ListExperimentsQuerySchema,
   PatchExperimentSchema,
@@ -139,6 +143,23 @@ const summaryRoute = createRoute({
   responses: { 200: json(SummarySchema, "Per-combination counts"), ...errorResponses(400, 401, 404) },
 });
 
+const effectsRoute = createRoute({
+  method: "get",
+  path: "/v1/experiments/{id}/effects",
+  tags,
+  summary: "Main effects and interactions of the results: estimates, ANOVA and alias chains",
+  description:
+    "Per combination, the results of `metric` are reduced to n, sum and sum of squares; the design's effect coding " +
+    "(-1/+1 for two-level variables, polynomial or Helmert contrasts for more levels, products for the requested " +
+    "interactions) is fitted by least squares on the combinations' means weighted by n, which equals OLS on the raw " +
+    "results (R's lm(y ~ A * B) with contr.helmert). Estimates are sum-to-zero coefficients (`difference` = the " +
+    "high - low difference for two-level terms); the ANOVA is sequential (type I). In a fraction each estimate is " +
+    "that of its alias chain. 422 when there are too few results or a combination a term needs has none.",
+  security: bearerSecurity,
+  request: { params: IdParamSchema, query: EffectsQuerySchema },
+  responses: { 200: json(EffectsSchema, "The effects analysis"), ...errorResponses(400, 401, 404, 422) },
+});
+
 /** The API view of an experiment (all columns of the aggregate). */
 function view(e: ExperimentRecord): z.infer<typeof ExperimentSchema> {
   return e;
@@ -203,6 +224,12 @@ export function registerExperimentRoutes(app: OpenAPIHono, ctx: ServiceContext):
     await getExperiment(ctx, id);
     const page = await listResults(ctx.db, id, { limit, offset });
     return c.json({ items: page.items, total: page.total, limit, offset }, 200);
+  });
+
+  app.openapi(effectsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    return c.json(await experimentEffects(ctx, id, query), 200);
   });
 
   app.openapi(summaryRoute, async (c) => {

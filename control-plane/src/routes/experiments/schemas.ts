@@ -10,6 +10,7 @@ import {
   CombinationInputSchema,
   CombinationSchema,
   DesignOptionsSchema,
+  DesignPropertiesSchema,
   DesignTypeSchema,
   EXPERIMENT_KINDS,
   ExperimentStatusSchema,
@@ -31,6 +32,9 @@ const multivariateSelect = createSelectSchema(multivariateExperiments, {
   interaction_matrix: InteractionMatrixSchema,
   // z.union with null rather than .nullable(): the OpenAPI 3.1 generator drops null from a nullable $ref.
   design_options: z.union([DesignOptionsSchema, z.null()]),
+  design_properties: z.union([DesignPropertiesSchema, z.null()]).openapi({
+    description: "properties of the generated design (null for experiments created before they were recorded)",
+  }),
   power_analysis: z.union([PowerAnalysisSchema, z.null()]),
 });
 
@@ -125,3 +129,104 @@ export const SummarySchema = z
     ),
   })
   .openapi("ExperimentSummary");
+
+export const EffectsQuerySchema = z.object({
+  metric: z
+    .string()
+    .min(1)
+    .max(64)
+    .default("reward")
+    .openapi({ param: { name: "metric", in: "query" }, description: "the results' metric (default reward)" }),
+  confidence: z.coerce
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.95)
+    .openapi({ param: { name: "confidence", in: "query" }, description: "level of the confidence intervals" }),
+  coding: z
+    .enum(["auto", "polynomial", "helmert"])
+    .default("auto")
+    .openapi({
+      param: { name: "coding", in: "query" },
+      description: "contrasts of variables with 3 or 4 levels: auto = orthogonal polynomials for continuous, Helmert for categorical",
+    }),
+});
+
+const nullableNumber = z.number().nullable();
+
+const EffectsCoefficientSchema = z.object({
+  term: z.string().openapi({ example: "color" }),
+  estimate: z.number(),
+  std_error: z.number(),
+  statistic: nullableNumber.openapi({ description: "t value (null when the standard error is 0)" }),
+  p_value: nullableNumber,
+  ci_lower: z.number(),
+  ci_upper: z.number(),
+});
+
+const DesignEffectSchema = z
+  .object({
+    term: z.string().openapi({ description: 'variable names joined by ":" (R\'s term label)', example: "A" }),
+    letters: z.string().openapi({ example: "A" }),
+    variables: z.array(z.string()),
+    df: z.number().int(),
+    alias_chain: z.array(z.string()).openapi({
+      description: "the term and the two-factor interactions completely aliased with it, in letters (a leading - for opposite sign); the estimate is that of the whole chain",
+      example: ["A", "BD", "CE"],
+    }),
+    alias_chain_terms: z.array(z.string()).openapi({ description: "the chain in variable names", example: ["A", "B:D", "C:E"] }),
+    partial_aliases: z.array(z.object({ term: z.string(), name: z.string(), shared_df: z.number() })),
+    coefficients: z.array(z.string()).openapi({ description: "names of the term's rows in `coefficients`" }),
+    estimate: z.number().optional().openapi({ description: "one-df terms: the coefficient (sum-to-zero coding: half the high - low difference)" }),
+    std_error: z.number().optional(),
+    statistic: nullableNumber.optional(),
+    p_value: nullableNumber.optional(),
+    ci_lower: z.number().optional(),
+    ci_upper: z.number().optional(),
+    difference: z.number().optional().openapi({ description: "terms of two-level variables: 2 * estimate, the high - low difference (second level minus first)" }),
+    difference_std_error: z.number().optional(),
+    difference_ci_lower: z.number().optional(),
+    difference_ci_upper: z.number().optional(),
+  })
+  .openapi("DesignEffect");
+
+export const EffectsSchema = z
+  .object({
+    experiment_id: z.string(),
+    metric: z.string(),
+    design_type: z.string(),
+    interaction_matrix: z.array(z.array(z.string())),
+    n: z.number().int().openapi({ description: "results used" }),
+    excluded_results: z.number().int().openapi({ description: "results of the metric whose combination is not in the design (or unknown)" }),
+    parameters: z.number().int(),
+    confidence_level: z.number(),
+    coding: z.array(z.object({ variable: z.string(), levels: z.number().int(), contrasts: z.enum(["effect", "polynomial", "helmert"]) })),
+    cells: z.array(z.object({ combination_id: z.string(), n: z.number().int(), mean: nullableNumber, sd: nullableNumber })),
+    coefficients: z.array(EffectsCoefficientSchema),
+    effects: z.array(DesignEffectSchema),
+    anova: z.array(
+      z.object({
+        term: z.string(),
+        df: z.number().int(),
+        sum_sq: z.number(),
+        mean_sq: z.number(),
+        F: nullableNumber,
+        p_value: nullableNumber,
+      }),
+    ).openapi({ description: "sequential (type I) ANOVA, as R's anova(lm(...)); the last row is the Residual" }),
+    residual: z.object({
+      df: z.number().int(),
+      sum_sq: z.number(),
+      mean_sq: z.number(),
+      sigma: z.number(),
+      pure_error_df: z.number().int(),
+      pure_error_sum_sq: z.number(),
+      lack_of_fit_df: z.number().int(),
+      lack_of_fit_sum_sq: z.number(),
+    }),
+    r_squared: nullableNumber,
+    method: z.string(),
+    computed_at: z.string(),
+  })
+  .openapi("ExperimentEffects");
+export type EffectsBody = z.infer<typeof EffectsSchema>;

@@ -23,3 +23,4 @@ export type { FractionGenerator, RegularFraction, SignedWord } from "./two-level
 export { allLatinSquares, areOrthogonal, mutuallyOrthogonalSquares, sampleOrthogonalSquares } from "./latin-squares.js";
 export type { Square } from "./latin-squares.js";
 export { generalizedWordLengthPattern } from "./word-length-pattern.js";
+export * from "./effects.js";

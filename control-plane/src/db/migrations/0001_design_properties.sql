@@ -1,0 +1,1 @@
+ALTER TABLE `multivariate_experiments` ADD `design_properties` text;
