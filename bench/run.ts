@@ -2,8 +2,9 @@
 // separated) to run a subset; BENCH_DURATION (s per row) and BENCH_CONNECTIONS tune the edge load.
 import { runBayesoptBench } from "./bayesopt.js";
 import { runEdgeBench } from "./edge.js";
+import { runStatsBench } from "./stats.js";
 
-const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench, bayesopt: runBayesoptBench };
+const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench, bayesopt: runBayesoptBench, stats: runStatsBench };
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 for (const [name, fn] of Object.entries(benches)) {
   if (only && !only.includes(name)) continue;

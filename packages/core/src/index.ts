@@ -10,3 +10,4 @@ export * from "./design/index.js";
 export * from "./power/index.js";
 export * from "./descriptive/sufficient-stats.js";
 export * from "./bayesopt/index.js";
+export * from "./stats/index.js";
