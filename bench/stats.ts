@@ -9,12 +9,12 @@ const GROUPS = 1000;
 
 const CROSSED = 100;
 
-interface Row {
+type Row = {
   y: number;
   x: number;
   g: string;
   h: string;
-}
+};
 
 /** y = 10 + 2x + b0[g] + b1[g] x + c[h] + e with sd(b0, b1, c, e) = (5, 1, 2, 3); h crossed with g. */
 function synthetic(n: number, seed: string): Row[] {
