@@ -3,9 +3,10 @@
 import { runBayesoptBench } from "./bayesopt.js";
 import { runDesignBench } from "./design.js";
 import { runEdgeBench } from "./edge.js";
+import { runNetworkBench } from "./network.js";
 import { runStatsBench } from "./stats.js";
 
-const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench, design: runDesignBench, bayesopt: runBayesoptBench, stats: runStatsBench };
+const benches: Record<string, () => Promise<void>> = { edge: runEdgeBench, design: runDesignBench, bayesopt: runBayesoptBench, network: runNetworkBench, stats: runStatsBench };
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 for (const [name, fn] of Object.entries(benches)) {
   if (only && !only.includes(name)) continue;

@@ -11,3 +11,4 @@ export * from "./power/index.js";
 export * from "./descriptive/sufficient-stats.js";
 export * from "./bayesopt/index.js";
 export * from "./stats/index.js";
+export * from "./network/index.js";
