@@ -8,10 +8,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Db } from "./db/client.js";
 import type { Env } from "./env.js";
 import { PayloadTooLargeError, UnauthorizedError, errorBody, toErrorResponse, validationErrorFromZod } from "./errors.js";
+import { registerBanditRoutes } from "./routes/bandits/index.js";
 import { registerExperimentRoutes } from "./routes/experiments/index.js";
 import { registerEdgeEventRoutes } from "./routes/internal/edge-events.js";
 import { docsRoutes } from "./routes/docs/index.js";
 import { registerPowerRoutes } from "./routes/power/index.js";
+import { registerNetworkGraphRoutes } from "./routes/network-graphs/index.js";
 import type { Clock, ServiceContext } from "./services/experiments.js";
 
 export interface AppOptions {
@@ -117,7 +119,9 @@ export function createApp(opts: AppOptions): OpenAPIHono {
   );
 
   registerExperimentRoutes(app, ctx);
+  registerBanditRoutes(app, ctx);
   registerPowerRoutes(app);
+  registerNetworkGraphRoutes(app, ctx);
   registerEdgeEventRoutes(app, { db: opts.db, clock, syncSecret: opts.env.MVX_SYNC_SECRET });
 
   app.doc31("/openapi.json", {
@@ -125,7 +129,7 @@ export function createApp(opts: AppOptions): OpenAPIHono {
     info: {
       title: "mvx control plane",
       version: "0.1.0",
-      description: "Multivariate experiments, power analysis and the edge sync of mvx. Every /v1 route needs `Authorization: Bearer <MVX_API_KEY>`.",
+      description: "Multivariate experiments, power analysis, bandits and the edge sync of mvx. Every /v1 route needs `Authorization: Bearer <MVX_API_KEY>`.",
     },
   });
   app.route("/", docsRoutes());

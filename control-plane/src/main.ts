@@ -1,6 +1,6 @@
 // Entry point of the control plane (`tsx control-plane/src/main.ts`): parse the environment, open
-// and migrate the database, start the outbox dispatcher and the HTTP server, and stop both cleanly
-// on SIGINT / SIGTERM.
+// and migrate the database, start the outbox dispatcher, the retention job and the HTTP server,
+// and stop them cleanly on SIGINT / SIGTERM.
 
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -8,6 +8,7 @@ import { openDb } from "./db/client.js";
 import { EnvError, ensureDatabaseDirectory, parseEnv } from "./env.js";
 import { createEdgeClient } from "./services/edge-client.js";
 import { createOutboxDispatcher } from "./services/outbox.js";
+import { createRetentionJob } from "./services/retention.js";
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const db = await openDb(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
   const edgeClient = createEdgeClient({ edgeUrl: env.EDGE_URL, syncSecret: env.MVX_SYNC_SECRET });
   const outbox = createOutboxDispatcher({ db, edgeClient });
+  const retention = createRetentionJob({ db });
   const app = createApp({ db, env, outbox });
 
   const server = serve({ fetch: app.fetch, hostname: env.CP_HOST, port: env.CP_PORT }, (info) => {
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   outbox.start();
+  retention.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     await outbox.stop();
+    await retention.stop();
     db.$client.close();
     process.exit(0);
   };

@@ -64,6 +64,7 @@ function record(overrides: Partial<ExperimentRecord> = {}): ExperimentRecord {
     power_analysis: null,
     allocation_version: 0,
     hash_salt: id,
+    context_schema: null,
     created_at: T0,
     updated_at: T0,
     ...overrides,
@@ -260,7 +261,7 @@ describe(`event-log repository (${testDatabaseUrl()})`, () => {
     const res = await listResults(db, r.id, { limit: 10, offset: 0 });
     expect(res.items[0]).toMatchObject({ event_id: evt, value: 2, metric: "reward", occurred_at: T0, received_at: T0 });
     expect(await summarize(db, r.id)).toEqual([{ combination_id: "c01", assignments: 1, rewards: 1, reward_sum: 2 }]);
-    expect(await insertEvents(db, { assignments: [], results: [], banditAllocations: [], banditRewards: [] })).toEqual({ inserted: 0 });
+    expect(await insertEvents(db, { assignments: [], results: [], banditAllocations: [], banditRewards: [], driftEvents: [] })).toEqual({ inserted: 0 });
   });
 
   it("logs bandit decisions as bandit allocations when the experiment has an active configuration", async () => {

@@ -198,3 +198,14 @@ export const PowerAnalysisSchema = z
   })
   .openapi("PowerAnalysis");
 export type PowerAnalysis = z.infer<typeof PowerAnalysisSchema>;
+
+/**
+ * The context features an experiment declares (the "data model" that BanditConfiguration's
+ * context_features must name): per side, feature name -> numeric or categorical.
+ */
+export const CONTEXT_FEATURE_TYPES = ["numeric", "categorical"] as const;
+const ContextSideSchema = z.record(z.string().min(1).max(100), z.enum(CONTEXT_FEATURE_TYPES));
+export const ContextSchemaSchema = z
+  .strictObject({ user: ContextSideSchema.optional(), content: ContextSideSchema.optional() })
+  .openapi("ContextSchema", { example: { user: { country: "categorical", age: "numeric" }, content: { category: "categorical" } } });
+export type ContextSchema = z.infer<typeof ContextSchemaSchema>;

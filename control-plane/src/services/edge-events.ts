@@ -1,12 +1,19 @@
 // Ingestion of the edge's decision and reward logs (docs/sync-protocol.md, "Edge -> control plane"):
 // decisions become experiment_assignments (and bandit_allocations for bandit decisions of an
-// experiment with an active bandit configuration), rewards become experiment_results. Repeated
+// experiment with an active bandit configuration), rewards become experiment_results (and fill the
+// reward of the matching bandit allocation), drift events become bandit_drift_events. Repeated
 // deliveries insert nothing new; events of unknown experiments are acknowledged and counted.
 
 import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/client.js";
-import { activeBanditConfigs, existingExperimentIds, insertEvents, type EventRows } from "../db/repositories/events.js";
+import {
+  activeBanditConfigs,
+  existingExperimentIds,
+  experimentsWithBandits,
+  insertEvents,
+  type EventRows,
+} from "../db/repositories/events.js";
 
 const id = z.string().min(1).max(256);
 const nullableId = id.nullable().optional();
@@ -23,6 +30,7 @@ export const DecisionEventSchema = z.object({
   variable_values: z.record(z.string(), z.unknown()).nullable().optional(),
   probability: z.number().min(0).max(1).nullable().optional(),
   algorithm: z.string().max(64).nullable().optional(),
+  arm_probabilities: z.record(z.string(), z.number().min(0).max(1)).nullable().optional(),
   allocation_version: z.number().int().nullable().optional(),
   context: z.unknown().optional(),
   decided_at: timestamp.optional(),
@@ -43,11 +51,21 @@ export const RewardEventSchema = z.object({
   received_at: timestamp.optional(),
 });
 
+export const DriftEventSchema = z.object({
+  type: z.literal("drift"),
+  seq: z.number().int().optional(),
+  experiment_id: id.optional(),
+  arm_id: nullableId,
+  detector: z.string().min(1).max(64),
+  statistic: z.number().nullable().optional(),
+  detected_at: timestamp,
+});
+
 /** POST /internal/edge-events body. Unknown fields are ignored (the protocol may grow). */
 export const EdgeEventsSchema = z
   .object({
     experiment_id: id.optional(),
-    events: z.array(z.discriminatedUnion("type", [DecisionEventSchema, RewardEventSchema])).max(5000),
+    events: z.array(z.discriminatedUnion("type", [DecisionEventSchema, RewardEventSchema, DriftEventSchema])).max(5000),
   })
   .superRefine((body, ctx) => {
     body.events.forEach((e, i) => {
@@ -67,6 +85,12 @@ export interface IngestReport {
   unknown: number;
 }
 
+/** An ISO timestamp in the canonical form (so that stored times sort as strings); as given if unparseable. */
+function normalizeTime(t: string): string {
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? t : new Date(ms).toISOString();
+}
+
 /** Stores a batch of edge events; `now` (ISO) stands in for missing timestamps. */
 export async function ingestEdgeEvents(db: Db, body: EdgeEvents, now: string): Promise<IngestReport> {
   const withExperiment = body.events.map((e) => ({ ...e, experiment_id: (e.experiment_id ?? body.experiment_id) as string }));
@@ -78,10 +102,15 @@ export async function ingestEdgeEvents(db: Db, body: EdgeEvents, now: string): P
   const unknown = withExperiment.length - events.length;
   const bandits = await activeBanditConfigs(db, [
     ...new Set(events.filter((e) => e.type === "decision" && e.algorithm).map((e) => e.experiment_id)),
-    ...new Set(events.filter((e) => e.type === "reward" && e.decision_id).map((e) => e.experiment_id)),
+    ...new Set(events.filter((e) => e.type === "drift").map((e) => e.experiment_id)),
   ]);
+  // A reward joins its bandit allocation even if the configuration was deactivated meanwhile.
+  const withBandits = await experimentsWithBandits(
+    db,
+    events.filter((e) => e.type === "reward" && e.decision_id).map((e) => e.experiment_id),
+  );
 
-  const rows: EventRows = { assignments: [], results: [], banditAllocations: [], banditRewards: [] };
+  const rows: EventRows = { assignments: [], results: [], banditAllocations: [], banditRewards: [], driftEvents: [] };
   for (const e of events) {
     if (e.type === "decision") {
       const assigned_at = e.decided_at ?? now;
@@ -106,14 +135,28 @@ export async function ingestEdgeEvents(db: Db, body: EdgeEvents, now: string): P
           id: randomUUID(),
           bandit_config_id: configId,
           decision_id: e.decision_id,
-          timestamp: assigned_at,
-          // The edge reports the propensity of the chosen arm only.
-          arm_probabilities: e.probability == null ? {} : { [arm]: e.probability },
+          timestamp: normalizeTime(assigned_at),
+          // Every arm's probability when the edge reports it, else the chosen arm's propensity.
+          arm_probabilities: e.arm_probabilities ?? (e.probability == null ? {} : { [arm]: e.probability }),
           selected_arm: arm,
           reward: null,
           context: e.context ?? null,
         });
       }
+    } else if (e.type === "drift") {
+      const detected_at = normalizeTime(e.detected_at);
+      rows.driftEvents.push({
+        id: randomUUID(),
+        event_key: JSON.stringify([e.experiment_id, e.arm_id ?? null, e.detector, detected_at]),
+        experiment_id: e.experiment_id,
+        bandit_config_id: bandits.get(e.experiment_id) ?? null,
+        seq: e.seq ?? null,
+        arm_id: e.arm_id ?? null,
+        detector: e.detector,
+        statistic: e.statistic ?? null,
+        detected_at,
+        received_at: now,
+      });
     } else {
       rows.results.push({
         id: randomUUID(),
@@ -128,7 +171,7 @@ export async function ingestEdgeEvents(db: Db, body: EdgeEvents, now: string): P
         occurred_at: e.occurred_at ?? e.received_at ?? now,
         received_at: e.received_at ?? now,
       });
-      if (e.decision_id && bandits.has(e.experiment_id)) rows.banditRewards.push({ decision_id: e.decision_id, reward: e.reward });
+      if (e.decision_id && withBandits.has(e.experiment_id)) rows.banditRewards.push({ decision_id: e.decision_id, reward: e.reward });
     }
   }
   const { inserted } = await insertEvents(db, rows);

@@ -68,6 +68,7 @@ export async function createExperiment(ctx: ServiceContext, input: CreateExperim
     power_analysis: null,
     allocation_version: 0,
     hash_salt: id,
+    context_schema: input.context_schema ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -103,6 +104,7 @@ export async function patchExperiment(ctx: ServiceContext, id: string, patch: Pa
   const changes: ExperimentChanges = {};
   if (patch.name !== undefined) changes.name = patch.name;
   if (patch.description !== undefined) changes.description = patch.description;
+  if (patch.context_schema !== undefined) changes.context_schema = patch.context_schema;
 
   if (touched.length > 0) {
     if (current.status !== "Draft") {
@@ -132,7 +134,7 @@ export async function patchExperiment(ctx: ServiceContext, id: string, patch: Pa
       };
     }
   }
-  if (changes.name === undefined && changes.description === undefined && !changes.design) return current;
+  if (changes.name === undefined && changes.description === undefined && changes.context_schema === undefined && !changes.design) return current;
 
   const ok = await updateExperiment(ctx.db, id, changes, iso(ctx.clock));
   if (!ok) {

@@ -8,6 +8,7 @@ import type { Db } from "../client.js";
 import {
   banditAllocations,
   banditConfigurations,
+  banditDriftEvents,
   experimentAssignments,
   experimentResults,
   experiments,
@@ -48,17 +49,31 @@ export async function activeBanditConfigs(db: Db, experimentIds: string[]): Prom
   return out;
 }
 
+/** Which of `experimentIds` have any bandit configuration (active or not). */
+export async function experimentsWithBandits(db: Db, experimentIds: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(experimentIds)], 500)) {
+    const rows = await db
+      .selectDistinct({ experiment_id: banditConfigurations.experiment_id })
+      .from(banditConfigurations)
+      .where(inArray(banditConfigurations.experiment_id, part));
+    for (const r of rows) out.add(r.experiment_id);
+  }
+  return out;
+}
+
 export interface EventRows {
   assignments: (typeof experimentAssignments.$inferInsert)[];
   results: (typeof experimentResults.$inferInsert)[];
   banditAllocations: BanditAllocationInsert[];
   /** Rewards of bandit decisions: the reward is copied onto the matching bandit allocation. */
   banditRewards: { decision_id: string; reward: number }[];
+  driftEvents: (typeof banditDriftEvents.$inferInsert)[];
 }
 
 /**
- * Inserts decision and reward rows, ignoring ids already stored, in one transaction. Returns how
- * many assignment and result rows were new.
+ * Inserts decision, reward and drift rows, ignoring ids already stored, in one transaction.
+ * Returns how many assignment, result and drift rows were new.
  */
 export async function insertEvents(db: Db, rows: EventRows): Promise<{ inserted: number }> {
   const statements = [
@@ -67,6 +82,9 @@ export async function insertEvents(db: Db, rows: EventRows): Promise<{ inserted:
     ),
     ...chunks(rows.results).map((part) =>
       db.insert(experimentResults).values(part).onConflictDoNothing({ target: experimentResults.event_id }),
+    ),
+    ...chunks(rows.driftEvents).map((part) =>
+      db.insert(banditDriftEvents).values(part).onConflictDoNothing({ target: banditDriftEvents.event_key }),
     ),
   ];
   const counted = statements.length;

@@ -29,6 +29,7 @@ const columns = {
   power_analysis: multivariateExperiments.power_analysis,
   allocation_version: multivariateExperiments.allocation_version,
   hash_salt: multivariateExperiments.hash_salt,
+  context_schema: multivariateExperiments.context_schema,
   created_at: experiments.created_at,
   updated_at: experiments.updated_at,
 };
@@ -86,6 +87,7 @@ export async function listExperiments(db: Db, opts: ListOptions): Promise<{ item
 export interface ExperimentChanges {
   name?: string;
   description?: string | null;
+  context_schema?: MultivariateRow["context_schema"];
   design?: Pick<
     MultivariateRow,
     "design_type" | "variables" | "combinations" | "interaction_matrix" | "design_options" | "design_properties" | "power_analysis"
@@ -93,21 +95,31 @@ export interface ExperimentChanges {
 }
 
 /**
- * Applies `changes`. A design change applies only while the experiment is still Draft (checked
- * in the same transaction); returns false when it no longer is.
+ * Applies `changes` in one transaction. A design change applies only while the experiment is
+ * still Draft (checked in the same transaction; the context schema travels with it); returns
+ * false when it no longer is.
  */
 export async function updateExperiment(db: Db, id: string, changes: ExperimentChanges, now: string): Promise<boolean> {
   const base: Partial<ExperimentRow> = { updated_at: now };
   if (changes.name !== undefined) base.name = changes.name;
   if (changes.description !== undefined) base.description = changes.description;
   if (!changes.design) {
-    const res = await db.update(experiments).set(base).where(eq(experiments.id, id));
+    const update = db.update(experiments).set(base).where(eq(experiments.id, id));
+    if (changes.context_schema === undefined) return (await update).rowsAffected === 1;
+    const [res] = await db.batch([
+      update,
+      db
+        .update(multivariateExperiments)
+        .set({ context_schema: changes.context_schema })
+        .where(eq(multivariateExperiments.experiment_id, id)),
+    ]);
     return res.rowsAffected === 1;
   }
+  const design = changes.context_schema === undefined ? changes.design : { ...changes.design, context_schema: changes.context_schema };
   const [designRes] = await db.batch([
     db
       .update(multivariateExperiments)
-      .set(changes.design)
+      .set(design)
       .where(
         and(
           eq(multivariateExperiments.experiment_id, id),
@@ -159,20 +171,34 @@ export async function transitionExperiment(db: Db, cmd: TransitionCommand): Prom
     db.run(sql`UPDATE multivariate_experiments SET allocation_version = ${next}
       WHERE experiment_id = ${cmd.id} AND allocation_version = ${cmd.expectedVersion}
         AND (SELECT status FROM experiments WHERE id = ${cmd.id}) = ${cmd.to}`),
-    db.run(sql`INSERT INTO sync_outbox (experiment_id, kind, version, payload, attempts, next_attempt_at, created_at)
-      SELECT m.experiment_id, 'allocation', m.allocation_version,
-        json_object(
-          'experiment_id', m.experiment_id,
-          'version', m.allocation_version,
-          'status', e.status,
-          'hash_version', ${cmd.hashVersion},
-          'salt', m.hash_salt,
-          'combinations', json(m.combinations),
-          'issued_at', ${cmd.now}),
-        0, ${cmd.now}, ${cmd.now}
-      FROM multivariate_experiments m JOIN experiments e ON e.id = m.experiment_id
-      WHERE m.experiment_id = ${cmd.id} AND e.status = ${cmd.to} AND m.allocation_version = ${next}
-      ON CONFLICT DO NOTHING`),
+    db.run(enqueueAllocationPushSql({ id: cmd.id, status: cmd.to, version: next, hashVersion: cmd.hashVersion, now: cmd.now })),
   ]);
   return statusRes.rowsAffected === 1;
+}
+
+/**
+ * The INSERT of an allocation push into sync_outbox, built in SQL from the committed rows (so it
+ * carries the combinations in force and, when the experiment has an active bandit configuration,
+ * its `bandit` object). Inserts only when the experiment is `status` at allocation_version
+ * `version`, so it belongs in the same batch as the write that moved it there.
+ */
+export function enqueueAllocationPushSql(p: { id: string; status: ExperimentStatus; version: number; hashVersion: number; now: string }) {
+  return sql`INSERT INTO sync_outbox (experiment_id, kind, version, payload, attempts, next_attempt_at, created_at)
+      SELECT m.experiment_id, 'allocation', m.allocation_version,
+        CASE WHEN b.edge_bandit IS NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END,
+        0, ${p.now}, ${p.now}
+      FROM multivariate_experiments m JOIN experiments e ON e.id = m.experiment_id
+      JOIN (SELECT json_object(
+          'experiment_id', m2.experiment_id,
+          'version', m2.allocation_version,
+          'status', e2.status,
+          'hash_version', ${p.hashVersion},
+          'salt', m2.hash_salt,
+          'combinations', json(m2.combinations),
+          'issued_at', ${p.now}) AS base
+        FROM multivariate_experiments m2 JOIN experiments e2 ON e2.id = m2.experiment_id
+        WHERE m2.experiment_id = ${p.id}) p
+      LEFT JOIN bandit_configurations b ON b.experiment_id = m.experiment_id AND b.is_active = 1
+      WHERE m.experiment_id = ${p.id} AND e.status = ${p.status} AND m.allocation_version = ${p.version}
+      ON CONFLICT DO NOTHING`;
 }

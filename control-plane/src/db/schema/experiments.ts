@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type {
   Combination,
+  ContextSchema,
   DesignOptions,
   DesignProperties,
   InteractionMatrix,
@@ -55,6 +56,8 @@ export const multivariateExperiments = sqliteTable(
     allocation_version: integer("allocation_version").notNull().default(0),
     /** Seed of the versioned assignment hash; the experiment id unless re-salted. */
     hash_salt: text("hash_salt").notNull(),
+    /** Declared context features (`{user: {name: type}, content: {...}}`) that bandits may use. */
+    context_schema: text("context_schema", { mode: "json" }).$type<ContextSchema>(),
   },
   (t) => [
     check(

@@ -9,6 +9,7 @@ import { experimentAssignments, experimentResults, experiments, multivariateExpe
 import {
   CombinationInputSchema,
   CombinationSchema,
+  ContextSchemaSchema,
   DesignOptionsSchema,
   DesignPropertiesSchema,
   DesignTypeSchema,
@@ -36,6 +37,9 @@ const multivariateSelect = createSelectSchema(multivariateExperiments, {
     description: "properties of the generated design (null for experiments created before they were recorded)",
   }),
   power_analysis: z.union([PowerAnalysisSchema, z.null()]),
+  context_schema: z.union([ContextSchemaSchema, z.null()]).openapi({
+    description: "declared context features that bandit configurations may use (null when none)",
+  }),
 });
 
 export const ExperimentSchema = experimentSelect
@@ -59,6 +63,7 @@ export const CreateExperimentSchema = z
       .max(5000)
       .optional()
       .openapi({ description: "optional custom traffic: every combination of the design once, allocations summing to 1" }),
+    context_schema: ContextSchemaSchema.optional(),
   })
   .openapi("CreateExperiment");
 export type CreateExperimentBody = z.infer<typeof CreateExperimentSchema>;
@@ -72,6 +77,7 @@ export const PatchExperimentSchema = z
     interaction_matrix: InteractionMatrixSchema.optional(),
     design_options: z.union([DesignOptionsSchema, z.null()]).optional(),
     combinations: CreateExperimentSchema.shape.combinations.unwrap().nullable().optional(),
+    context_schema: z.union([ContextSchemaSchema, z.null()]).optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: "the patch changes nothing" })
   .openapi("PatchExperiment");
