@@ -9,6 +9,7 @@ import type { Db } from "./db/client.js";
 import type { Env } from "./env.js";
 import { PayloadTooLargeError, UnauthorizedError, errorBody, toErrorResponse, validationErrorFromZod } from "./errors.js";
 import { registerBanditRoutes } from "./routes/bandits/index.js";
+import { registerBayesianModelRoutes } from "./routes/bayesian-models/index.js";
 import { registerExperimentRoutes } from "./routes/experiments/index.js";
 import { registerEdgeEventRoutes } from "./routes/internal/edge-events.js";
 import { docsRoutes } from "./routes/docs/index.js";
@@ -120,6 +121,7 @@ export function createApp(opts: AppOptions): OpenAPIHono {
 
   registerExperimentRoutes(app, ctx);
   registerBanditRoutes(app, ctx);
+  registerBayesianModelRoutes(app, ctx);
   registerPowerRoutes(app);
   registerNetworkGraphRoutes(app, ctx);
   registerEdgeEventRoutes(app, { db: opts.db, clock, syncSecret: opts.env.MVX_SYNC_SECRET });

@@ -1,0 +1,349 @@
+// Bayesian-optimisation service: creates BayesianModels for an experiment (validated by core's
+// bayesopt, with an initial space-filling design as next_points), adds observations sequentially
+// (restoring the surrogate from the stored posterior_state, one OptimizationIteration per
+// observation, 409 when another update got there first), suggests and predicts. The goal and the
+// loop options, which have no column of their own, are kept in the hyperparameters JSON column
+// under the reserved key `acquisition_settings` and reported as top-level `goal` and `options`.
+// Beyond 60 observations a GP's refit is one bounded warm-started run, to keep an update under 5 s.
+
+import {
+  convergenceMetrics,
+  createBayesOptModel,
+  createRng,
+  createSurrogate,
+  modelSpans,
+  observe,
+  predictPoints,
+  restoreBayesOptModel,
+  suggestPoints,
+} from "@mvx/core";
+import type {
+  BayesOptModel,
+  BayesOptSpec,
+  GpPosteriorState,
+  ParameterSpace,
+  ParameterValue,
+  Rng,
+  SuggestedPoint,
+  SuggestOptions,
+  SurrogatePosteriorState,
+} from "@mvx/core";
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import {
+  commitPosteriorUpdate,
+  findBayesianModel,
+  insertBayesianModel,
+  listBayesianModels,
+  listIterations,
+  storeSuggestions,
+} from "../db/repositories/bayesian-models.js";
+import type { BayesianModelInsert, BayesianModelRow, IterationRow } from "../db/repositories/bayesian-models.js";
+import { experimentExists } from "../db/repositories/experiments.js";
+import { ConflictError, NotFoundError, RuleViolationError } from "../errors.js";
+import type { BayesOptOptions, CreateBayesianModelBody, ObservationsBody } from "../routes/bayesian-models/schemas.js";
+import type { ServiceContext } from "./experiments.js";
+
+/** Reserved key of the hyperparameters column holding {goal, options}. */
+export const SETTINGS_KEY = "acquisition_settings";
+const DEFAULT_INITIAL_POINTS = 5;
+const DEFAULT_BATCH_SIZE = 1;
+const REFIT_FULL_UP_TO = 60;
+
+type Goal = "maximize" | "minimize";
+type Point = Record<string, ParameterValue>;
+
+interface Settings {
+  goal: Goal;
+  options: BayesOptOptions;
+}
+
+/** A BayesianModel as the routes answer it. */
+export interface BayesianModelView {
+  id: string;
+  experiment_id: string;
+  model_type: BayesianModelRow["model_type"];
+  hyperparameters: Record<string, unknown>;
+  acquisition_function: BayesianModelRow["acquisition_function"];
+  parameter_space: Record<string, unknown>;
+  goal: Goal;
+  options: Record<string, unknown>;
+  posterior_state: Record<string, unknown> | null;
+  next_points: SuggestedPoint[];
+  convergence_metrics: Record<string, unknown> | null;
+  created_at: string;
+  updated_at: string;
+  iterations: IterationRow[];
+}
+
+function iso(ctx: ServiceContext): string {
+  return new Date(ctx.clock()).toISOString();
+}
+
+function rule(message: string, path: string): RuleViolationError {
+  return new RuleViolationError(message, [{ path, message }]);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (/UNIQUE constraint failed/i.test(String((e as { message?: unknown }).message ?? e))) return true;
+  }
+  return false;
+}
+
+function splitHyperparameters(stored: Record<string, unknown>): { hyperparameters: Record<string, unknown>; settings: Settings } {
+  const { [SETTINGS_KEY]: raw, ...hyperparameters } = stored;
+  const s = (raw ?? {}) as Partial<Settings>;
+  return { hyperparameters, settings: { goal: s.goal === "minimize" ? "minimize" : "maximize", options: s.options ?? {} } };
+}
+
+function specOf(row: Pick<BayesianModelRow, "model_type" | "acquisition_function" | "parameter_space">, hyperparameters: Record<string, unknown> | undefined, settings: Settings): BayesOptSpec {
+  const o = settings.options;
+  return {
+    model_type: row.model_type,
+    ...(hyperparameters !== undefined ? { hyperparameters } : {}),
+    acquisition_function: row.acquisition_function,
+    acquisition_options: { goal: settings.goal, ...(o.xi !== undefined ? { xi: o.xi } : {}), ...(o.beta !== undefined ? { beta: o.beta } : {}) },
+    parameter_space: row.parameter_space as BayesOptSpec["parameter_space"],
+  };
+}
+
+function searchOptions(o: BayesOptOptions): SuggestOptions {
+  return {
+    ...(o.raw_samples !== undefined ? { raw_samples: o.raw_samples } : {}),
+    ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
+    ...(o.max_iterations !== undefined ? { max_iterations: o.max_iterations } : {}),
+  };
+}
+
+/** Seed base of a model's random streams: options.seed, else the model id. */
+function seedBase(id: string, settings: Settings): string {
+  return settings.options.seed !== undefined ? String(settings.options.seed) : id;
+}
+
+function observedCount(model: BayesOptModel): number {
+  return model.fitted ? model.fitted.posterior_state.training_data.y.length : 0;
+}
+
+/**
+ * Checks a point against the parameter space: no unknown names, every parameter present, and (for
+ * observations) numeric values inside the bounds and integers for integer parameters. Choices and
+ * log-scale positivity are checked by core's transform. 422 naming `<path>.<name>`.
+ */
+function checkPoint(space: ParameterSpace, point: Point, path: string, inBounds: boolean): void {
+  const known = new Set(space.parameters.map((p) => p.name));
+  for (const key of Object.keys(point)) {
+    if (!known.has(key)) throw rule(`unknown parameter ${JSON.stringify(key)}; the parameters are ${[...known].join(", ")}`, `${path}.${key}`);
+  }
+  for (const p of space.parameters) {
+    const v = point[p.name];
+    const pp = `${path}.${p.name}`;
+    if (v === undefined) throw rule(`parameter ${JSON.stringify(p.name)} is missing`, pp);
+    if (p.type === "choice") continue;
+    if (typeof v !== "number") throw rule(`value must be a number, got ${JSON.stringify(v)}`, pp);
+    if (!inBounds || !p.bounds) continue;
+    const [lo, hi] = p.bounds;
+    if (v < lo || v > hi) throw rule(`value ${v} is outside the bounds [${lo}, ${hi}]`, pp);
+    if (p.type === "integer" && !Number.isInteger(v)) throw rule(`value ${v} of an integer parameter must be an integer`, pp);
+  }
+}
+
+function view(row: BayesianModelRow, iterations: IterationRow[]): BayesianModelView {
+  const { hyperparameters, settings } = splitHyperparameters(row.hyperparameters);
+  return {
+    id: row.id,
+    experiment_id: row.experiment_id,
+    model_type: row.model_type,
+    hyperparameters,
+    acquisition_function: row.acquisition_function,
+    parameter_space: row.parameter_space as unknown as Record<string, unknown>,
+    goal: settings.goal,
+    options: settings.options as Record<string, unknown>,
+    posterior_state: row.posterior_state ?? null,
+    next_points: (row.next_points ?? []) as SuggestedPoint[],
+    convergence_metrics: row.convergence_metrics ?? null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    iterations,
+  };
+}
+
+async function getRow(ctx: ServiceContext, id: string): Promise<BayesianModelRow> {
+  const row = await findBayesianModel(ctx.db, id);
+  if (!row) throw new NotFoundError(`bayesian model ${id} not found`);
+  return row;
+}
+
+/**
+ * Iterations of the single-start GP refit beyond REFIT_FULL_UP_TO observations: each likelihood
+ * evaluation is O(n^3), so the budget shrinks as n^-3 (100 at n <= 120, 3 from n ~ 400); since every
+ * update starts from the previous fit, the search continues across updates.
+ */
+function refitIterations(n: number): number {
+  return Math.max(3, Math.min(100, Math.round(100 * (120 / n) ** 3)));
+}
+
+/**
+ * The GP refit of a posterior update beyond REFIT_FULL_UP_TO observations, kept within the data
+ * model's 5 s: one quasi-Newton run started from the previous hyperparameters (no random
+ * restarts, a bounded number of iterations) instead of core's multi-start warm-started refit.
+ * Restarts and max_iterations the caller gave are kept.
+ */
+function warmRefit(model: BayesOptModel, hyperparameters: Record<string, unknown>, rng: Rng): BayesOptModel {
+  const st = (model.fitted as NonNullable<BayesOptModel["fitted"]>).posterior_state as GpPosteriorState;
+  const n = st.training_data.y.length;
+  const surrogate = createSurrogate("GaussianProcess", {
+    ...hyperparameters,
+    input_spans: modelSpans(model.space),
+    ard: Array.isArray(st.length_scale),
+    length_scale: st.length_scale,
+    signal_variance: st.signal_variance,
+    noise_variance: st.noise_variance,
+    restarts: hyperparameters.restarts ?? 0,
+    max_iterations: hyperparameters.max_iterations ?? refitIterations(n),
+  });
+  return { ...model, fitted: surrogate.fit(st.training_data, rng, null) };
+}
+
+/** The stored row's model, restored from posterior_state without refitting. */
+function restore(row: BayesianModelRow): { model: BayesOptModel; settings: Settings } {
+  const { hyperparameters, settings } = splitHyperparameters(row.hyperparameters);
+  const model = restoreBayesOptModel(specOf(row, hyperparameters, settings), (row.posterior_state ?? null) as SurrogatePosteriorState | null);
+  return { model, settings };
+}
+
+/** POST /v1/experiments/:id/bayesian-models: validates, stores, and proposes the initial design. */
+export async function createBayesianModel(ctx: ServiceContext, experimentId: string, input: CreateBayesianModelBody): Promise<BayesianModelView> {
+  if (!(await experimentExists(ctx.db, experimentId))) throw new NotFoundError(`experiment ${experimentId} not found`);
+  if (input.hyperparameters && SETTINGS_KEY in input.hyperparameters) {
+    throw rule(`${SETTINGS_KEY} is reserved; give goal and options at the top level`, `hyperparameters.${SETTINGS_KEY}`);
+  }
+  const settings: Settings = { goal: input.goal, options: input.options ?? {} };
+  const parameter_space = input.parameter_space as unknown as BayesianModelRow["parameter_space"];
+  const base = { model_type: input.model_type, acquisition_function: input.acquisition_function, parameter_space };
+  const model = createBayesOptModel(specOf(base, input.hyperparameters, settings));
+  const id = randomUUID();
+  const { next_points } = suggestPoints(
+    model,
+    settings.options.initial_points ?? DEFAULT_INITIAL_POINTS,
+    searchOptions(settings.options),
+    createRng(`${seedBase(id, settings)}:initial`),
+  );
+  const now = iso(ctx);
+  const row: BayesianModelInsert = {
+    id,
+    experiment_id: experimentId,
+    ...base,
+    hyperparameters: { ...(input.hyperparameters ?? {}), [SETTINGS_KEY]: settings },
+    posterior_state: null,
+    next_points,
+    convergence_metrics: { ...convergenceMetrics(model, { next_points }) },
+    created_at: now,
+    updated_at: now,
+  };
+  await insertBayesianModel(ctx.db, row);
+  return view({ ...row, posterior_state: null, next_points, convergence_metrics: row.convergence_metrics ?? null } as BayesianModelRow, []);
+}
+
+/** GET /v1/bayesian-models/:id: the model with its iterations in order. */
+export async function getBayesianModel(ctx: ServiceContext, id: string): Promise<BayesianModelView> {
+  const row = await getRow(ctx, id);
+  return view(row, await listIterations(ctx.db, id));
+}
+
+/** GET /v1/experiments/:id/bayesian-models: the experiment's models (without iterations). */
+export async function listExperimentBayesianModels(ctx: ServiceContext, experimentId: string): Promise<Omit<BayesianModelView, "iterations">[]> {
+  if (!(await experimentExists(ctx.db, experimentId))) throw new NotFoundError(`experiment ${experimentId} not found`);
+  const rows = await listBayesianModels(ctx.db, experimentId);
+  return rows.map((r) => {
+    const { iterations: _omit, ...rest } = view(r, []);
+    void _omit;
+    return rest;
+  });
+}
+
+/**
+ * POST /v1/bayesian-models/:id/observations: sequential posterior update from the stored state
+ * (hyperparameters refitted warm-started unless fixed), one iteration per observation, fresh
+ * next_points and convergence metrics. 409 when an observation names an iteration_number that is
+ * not the next one, or when a concurrent update stored these iteration numbers first.
+ */
+export async function addObservations(ctx: ServiceContext, id: string, body: ObservationsBody): Promise<BayesianModelView> {
+  const row = await getRow(ctx, id);
+  const started = performance.now();
+  const { model: before, settings } = restore(row);
+  const { hyperparameters } = splitHyperparameters(row.hyperparameters);
+  const n = observedCount(before);
+  body.observations.forEach((o, j) => {
+    checkPoint(before.space, o.point, `observations.${j}.point`, true);
+    if (o.iteration_number !== undefined && o.iteration_number !== n + j + 1) {
+      const message = `iteration_number ${o.iteration_number} is not the next iteration (${n + j + 1}); posterior updates are sequential`;
+      throw new ConflictError(message, [{ path: `observations.${j}.iteration_number`, message }]);
+    }
+  });
+  const seed = seedBase(id, settings);
+  const rng = createRng(`${seed}:observe:${n}`);
+  const large = row.model_type === "GaussianProcess" && hyperparameters.optimize !== false && n + body.observations.length > REFIT_FULL_UP_TO;
+  const observed = observe(
+    before,
+    body.observations.map((o) => ({ point: o.point, value: o.value, ...(o.noise_variance !== undefined ? { noise_variance: o.noise_variance } : {}) })),
+    rng,
+    large ? { refit: false } : {},
+  );
+  const iterations = observed.iterations;
+  const model = large ? warmRefit(observed.model, hyperparameters, rng) : observed.model;
+  const total = observedCount(model);
+  const { next_points } = suggestPoints(
+    model,
+    settings.options.batch_size ?? DEFAULT_BATCH_SIZE,
+    searchOptions(settings.options),
+    createRng(`${seed}:suggest:${total}`),
+  );
+  const convergence_metrics: Record<string, unknown> = {
+    ...convergenceMetrics(model, { previous_posterior_state: (row.posterior_state ?? null) as SurrogatePosteriorState | null, next_points }),
+    posterior_update_ms: Math.round((performance.now() - started) * 1000) / 1000,
+  };
+  const now = iso(ctx);
+  const iterationRows: IterationRow[] = iterations.map((it) => ({
+    id: randomUUID(),
+    model_id: id,
+    iteration_number: it.iteration_number,
+    suggested_point: it.suggested_point as Record<string, number>,
+    observed_value: it.observed_value,
+    acquisition_value: it.acquisition_value,
+    improvement: it.improvement,
+    created_at: now,
+  }));
+  const posterior_state = { ...(model.fitted as NonNullable<BayesOptModel["fitted"]>).posterior_state } as Record<string, unknown>;
+  try {
+    await commitPosteriorUpdate(ctx.db, id, { posterior_state, next_points, convergence_metrics, updated_at: now }, iterationRows);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const message = `another posterior update of bayesian model ${id} stored iteration ${n + 1} first; posterior updates are sequential, retry`;
+    throw new ConflictError(message, [{ path: "observations", message }]);
+  }
+  return view({ ...row, posterior_state, next_points, convergence_metrics, updated_at: now }, iterationRows);
+}
+
+/** POST /v1/bayesian-models/:id/suggest: the next `count` points, stored as next_points. */
+export async function suggestForModel(ctx: ServiceContext, id: string, count: number): Promise<{ next_points: SuggestedPoint[] }> {
+  const row = await getRow(ctx, id);
+  const { model, settings } = restore(row);
+  const n = observedCount(model);
+  const { next_points } = suggestPoints(model, count, searchOptions(settings.options), createRng(`${seedBase(id, settings)}:suggest:${n}`));
+  const acq = next_points.map((p) => p.acquisition_value).filter((v): v is number => v !== null);
+  const convergence_metrics = { ...(row.convergence_metrics ?? {}), max_acquisition_value: acq.length ? Math.max(...acq) : null };
+  if (!(await storeSuggestions(ctx.db, id, n, { next_points, convergence_metrics }))) {
+    const message = `bayesian model ${id} received observations while suggesting; retry`;
+    throw new ConflictError(message, [{ path: "count", message }]);
+  }
+  return { next_points };
+}
+
+/** POST /v1/bayesian-models/:id/predict: latent mean and std, and std_with_noise, in the objective's units. */
+export async function predictForModel(ctx: ServiceContext, id: string, points: Point[]): Promise<{ predictions: { mean: number; std: number; std_with_noise: number }[] }> {
+  const row = await getRow(ctx, id);
+  const { model } = restore(row);
+  points.forEach((p, i) => checkPoint(model.space, p, `points.${i}`, false));
+  return { predictions: predictPoints(model, points) };
+}
