@@ -14,6 +14,7 @@ import { registerExperimentRoutes } from "./routes/experiments/index.js";
 import { registerEdgeEventRoutes } from "./routes/internal/edge-events.js";
 import { docsRoutes } from "./routes/docs/index.js";
 import { registerPowerRoutes } from "./routes/power/index.js";
+import { registerStatisticalModelRoutes } from "./routes/statistical-models/index.js";
 import { registerNetworkGraphRoutes } from "./routes/network-graphs/index.js";
 import type { Clock, ServiceContext } from "./services/experiments.js";
 
@@ -123,6 +124,7 @@ export function createApp(opts: AppOptions): OpenAPIHono {
   registerBanditRoutes(app, ctx);
   registerBayesianModelRoutes(app, ctx);
   registerPowerRoutes(app);
+  registerStatisticalModelRoutes(app, ctx);
   registerNetworkGraphRoutes(app, ctx);
   registerEdgeEventRoutes(app, { db: opts.db, clock, syncSecret: opts.env.MVX_SYNC_SECRET });
 

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   outbox.start();
+  void import("./services/model-jobs.js").then((m) => m.modelJobRunner(db).recover()); // re-queue / fail fits left by a previous run
   retention.start();
 
   let stopping = false;

@@ -1,7 +1,7 @@
 // zod schemas of every body the edge accepts: the single source of the route and RPC input types
 // (API.md's edge routes and docs/sync-protocol.md's allocation push).
 
-import { HASH_VERSIONS, InvalidArgumentError, validateWeights } from "@mvx/core";
+import { BANDIT_ALGORITHMS, HASH_VERSIONS, InvalidArgumentError, createPolicy, validateWeights } from "@mvx/core/edge";
 import { z } from "zod";
 
 export const EXPERIMENT_STATUSES = ["Draft", "Running", "Paused", "Completed", "Archived"] as const;
@@ -27,6 +27,91 @@ export const combinationSchema = z.object({
 });
 export type Combination = z.output<typeof combinationSchema>;
 
+/** A context feature declaration (core's FeatureSpec): a bare numeric name, or typed. */
+const featureSpecSchema = z.union([
+  identifier,
+  z.object({ name: identifier, type: z.literal("numeric") }),
+  z.object({ name: identifier, type: z.literal("categorical"), vocabulary: z.array(z.string()).min(1).max(1024) }),
+  z.object({ name: identifier, type: z.literal("hashed"), buckets: z.number().int().min(1).max(4096) }),
+]);
+
+/** One bandit arm of the push: the combination it serves and its prior. */
+export const banditArmSchema = z.object({
+  arm_id: identifier,
+  combination_id: identifier,
+  /** What the arm serves; an arm that is no combination may carry its configuration or nothing. */
+  variable_values: jsonObject.nullish().transform((v) => v ?? {}),
+  prior: z.record(z.string(), z.number()).nullish().transform((v) => v ?? undefined),
+});
+
+/** Largest shard count of one experiment. */
+export const MAX_SHARDS = 64;
+
+/** The optional `bandit` object of an allocation push (docs/sync-protocol.md, "Bandits"). */
+export const banditSchema = z.object({
+  bandit_config_id: identifier,
+  algorithm: z.enum(BANDIT_ALGORITHMS as unknown as ["EpsilonGreedy", "ThompsonSampling", "UCB", "Contextual"]),
+  exploration_rate: z.number().min(0).max(1),
+  /** Seconds between recomputations of what the policy sees; 0 = after every reward. */
+  update_frequency: z.number().min(0).default(0),
+  reward_type: z.enum(["binary", "continuous"]).default("binary"),
+  arms: z.array(banditArmSchema).min(2).max(1024),
+  context_features: z
+    .object({ user_features: z.array(featureSpecSchema).max(256).optional(), content_features: z.array(featureSpecSchema).max(256).optional() })
+    .nullish()
+    .transform((v) => v ?? undefined),
+  non_stationary_params: z
+    .object({
+      window_size: z.number().int().min(1).max(100_000).nullish().transform((v) => v ?? undefined),
+      drift_threshold: z.number().positive().nullish().transform((v) => v ?? undefined),
+      detector: z.enum(["page-hinkley", "cusum"]).default("page-hinkley"),
+    })
+    .nullish()
+    .transform((v) => v ?? undefined),
+  min_arm_share: z.number().min(0).max(1).default(0),
+  control_arm_id: identifier.nullish().transform((v) => v ?? null),
+  control_share: z.number().min(0).max(1).default(0),
+  winner_arm_id: identifier.nullish().transform((v) => v ?? null),
+  shards: z.number().int().min(1).max(MAX_SHARDS).default(1),
+});
+export type BanditInput = z.output<typeof banditSchema>;
+
+/** Checks the bandit object against core's rules (createPolicy) and its cross-field rules. */
+function refineBandit(bandit: BanditInput, ctx: z.RefinementCtx): void {
+  const ids = new Set(bandit.arms.map((a) => a.arm_id));
+  for (const field of ["winner_arm_id", "control_arm_id"] as const) {
+    const id = bandit[field];
+    if (id !== null && !ids.has(id)) ctx.addIssue({ code: "custom", path: ["bandit", field], message: `"${id}" is not one of the bandit's arms` });
+  }
+  if (bandit.control_share >= 1) ctx.addIssue({ code: "custom", path: ["bandit", "control_share"], message: "control_share must be below 1" });
+  if (bandit.control_share > 0 && bandit.control_arm_id === null) {
+    ctx.addIssue({ code: "custom", path: ["bandit", "control_arm_id"], message: "control_share > 0 needs a control_arm_id" });
+  }
+  if (bandit.min_arm_share * bandit.arms.length > 1) {
+    ctx.addIssue({ code: "custom", path: ["bandit", "min_arm_share"], message: `min_arm_share x ${bandit.arms.length} arms exceeds 1` });
+  }
+  try {
+    createPolicy(banditConfigurationOf(bandit), { reward_type: bandit.reward_type });
+  } catch (err) {
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    ctx.addIssue({ code: "custom", path: ["bandit", ...(err.path ? err.path.split(".") : [])], message: err.message });
+  }
+}
+
+/** core's BanditConfigurationInput of a pushed bandit object. */
+export function banditConfigurationOf(bandit: BanditInput) {
+  return {
+    algorithm: bandit.algorithm,
+    exploration_rate: bandit.exploration_rate,
+    arm_definitions: bandit.arms.map((a) => ({ arm_id: a.arm_id, ...(a.prior === undefined ? {} : { prior: a.prior }) })),
+    ...(bandit.context_features === undefined ? {} : { context_features: bandit.context_features }),
+    update_frequency: bandit.update_frequency,
+    ...(bandit.non_stationary_params === undefined
+      ? {}
+      : { non_stationary_params: { window_size: bandit.non_stationary_params.window_size, drift_threshold: bandit.non_stationary_params.drift_threshold } }),
+  };
+}
+
 /** PUT /internal/experiments/:id/allocation (docs/sync-protocol.md). */
 export const allocationSchema = z
   .object({
@@ -40,8 +125,10 @@ export const allocationSchema = z
     salt: z.string().min(1).max(256),
     combinations: z.array(combinationSchema).min(1).max(1024),
     issued_at: isoTimestamp.optional(),
+    bandit: banditSchema.nullish().transform((v) => v ?? undefined),
   })
   .superRefine((allocation, ctx) => {
+    if (allocation.bandit !== undefined) refineBandit(allocation.bandit, ctx);
     const seen = new Set<string>();
     allocation.combinations.forEach((combination, i) => {
       if (seen.has(combination.combination_id)) {

@@ -1,7 +1,7 @@
 // Signed routes and bad input: 401 for a missing, wrong or stale signature; 400 with field paths
 // for malformed or schema-invalid bodies; 413 for oversized ones; never a 500.
 
-import { SIGNATURE_HEADER, signPayload } from "@mvx/core";
+import { SIGNATURE_HEADER, signPayload } from "@mvx/core/edge";
 import { describe, expect, it } from "vitest";
 import { SYNC_SECRET, WEBHOOK_SECRET, call, getArms, newExperimentId, postRewards, pushAllocation } from "./helpers";
 

@@ -1,13 +1,13 @@
 // Configuration and pure helpers: secrets in production (503 while one is missing, the configured
 // ones in force otherwise), the outbox backoff schedule and the arm statistics helper.
 
-import { signPayload, SIGNATURE_HEADER } from "@mvx/core";
+import { signPayload, SIGNATURE_HEADER } from "@mvx/core/edge";
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { resolveSecrets } from "../src/env";
-import { meanOf, varianceOf } from "@mvx/core";
+import { meanOf, varianceOf } from "@mvx/core/edge";
 import { outboxBackoffMs } from "../src/state/experiment-state";
 import { WEBHOOK_SECRET, type JsonBody } from "./helpers";
 

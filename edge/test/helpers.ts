@@ -1,7 +1,7 @@
 // Test helpers: signed requests through the edge worker (exports.default.fetch, the same module
 // the tests import), allocation fixtures and Durable Object stubs.
 
-import { SIGNATURE_HEADER, signPayload } from "@mvx/core";
+import { SIGNATURE_HEADER, signPayload } from "@mvx/core/edge";
 import { env, exports } from "cloudflare:workers";
 
 export const WEBHOOK_SECRET = "dev-webhook-secret";

@@ -4,7 +4,7 @@
 // that succeeds goes to a fake control plane standing in for fetch, which the Durable Object shares
 // with the tests (same isolate).
 
-import { verifySignature, SIGNATURE_HEADER } from "@mvx/core";
+import { verifySignature, SIGNATURE_HEADER } from "@mvx/core/edge";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SYNC_SECRET, type JsonBody, assign, newExperimentId, postRewards, pushAllocation, stubFor } from "./helpers";

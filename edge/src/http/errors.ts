@@ -2,7 +2,7 @@
 // API.md's body {"error": {"code", "message", "details": [{"path", "message"}]}}; bad input is a
 // 4xx, never a 500, and no response carries a stack trace.
 
-import { InvalidArgumentError } from "@mvx/core";
+import { InvalidArgumentError } from "@mvx/core/edge";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

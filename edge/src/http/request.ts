@@ -2,7 +2,7 @@
 // against that raw text (before any parsing), JSON parsing and zod validation, each failure
 // turned into the ApiError that API.md prescribes.
 
-import { SIGNATURE_HEADER, verifySignature } from "@mvx/core";
+import { SIGNATURE_HEADER, verifySignature } from "@mvx/core/edge";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";

@@ -2,12 +2,12 @@
 // experiment, each group recorded by its experiment's Durable Object in one transaction.
 
 import { Hono } from "hono";
-import { experimentStub, type AppEnv } from "../app-env.js";
+import { cachedRouting, experimentStub, rememberRouting, shardOf, shardStub, type AppEnv } from "../app-env.js";
 import { ApiError } from "../http/errors.js";
 import { BODY_LIMITS, limitBody, parseJson, readSignedBody, validate } from "../http/request.js";
 import { rewardBatchSchema, rewardEventSchema, type RewardEventInput } from "../schemas.js";
 import type { Env } from "../env.js";
-import type { RewardRejection } from "../state/types.js";
+import type { RecordRewardsResult, RewardRejection, ShardRouting } from "../state/types.js";
 
 export const rewardRoutes = new Hono<AppEnv>();
 
@@ -15,6 +15,60 @@ interface RewardsSummary {
   accepted: number;
   duplicates: number;
   rejected: RewardRejection[];
+}
+
+type Recorded = Extract<RecordRewardsResult, { outcome: "recorded" }>;
+
+/**
+ * Records one sharded experiment's events: an event with a unit_id goes to the unit's shard; one
+ * with only a decision_id goes to every shard (only the shard holding the decision attributes it;
+ * the others reject it without marking it seen).
+ */
+async function recordSharded(env: Env, experimentId: string, routing: ShardRouting, events: RewardEventInput[]): Promise<Recorded> {
+  const byShard = new Map<number, RewardEventInput[]>();
+  const everywhere: RewardEventInput[] = [];
+  for (const event of events) {
+    if (event.unit_id === undefined) {
+      everywhere.push(event);
+      continue;
+    }
+    const k = shardOf(routing, event.unit_id);
+    const group = byShard.get(k);
+    if (group) group.push(event);
+    else byShard.set(k, [event]);
+  }
+  const calls = Array.from({ length: routing.shards }, (_, k) => [...(byShard.get(k) ?? []), ...everywhere]);
+  const results = await Promise.all(
+    calls.map(async (group, k) => (group.length === 0 ? null : await shardStub(env, experimentId, k).recordRewards(group))),
+  );
+  const accepted = new Set<string>();
+  const duplicates = new Set<string>();
+  const reasons = new Map<string, RewardRejection["reason"]>();
+  for (const result of results) {
+    if (result === null) continue;
+    if (result.outcome !== "recorded") throw new Error(`a shard of ${experimentId} answered ${result.outcome}`);
+    for (const id of result.accepted_ids) accepted.add(id);
+    for (const id of result.duplicate_ids) duplicates.add(id);
+    for (const r of result.rejected) if (!reasons.has(r.event_id) || r.reason !== "decision_not_found") reasons.set(r.event_id, r.reason);
+  }
+  const rejected: RewardRejection[] = [];
+  const done = new Set<string>();
+  for (const event of events) {
+    if (done.has(event.event_id) || accepted.has(event.event_id) || duplicates.has(event.event_id)) continue;
+    done.add(event.event_id);
+    rejected.push({ event_id: event.event_id, reason: reasons.get(event.event_id) ?? "decision_not_found" });
+  }
+  return { outcome: "recorded", accepted: accepted.size, duplicates: duplicates.size, rejected, accepted_ids: [...accepted], duplicate_ids: [...duplicates] };
+}
+
+/** Records one experiment's events at its object, or at its shards when it is sharded. */
+async function recordExperiment(env: Env, experimentId: string, events: RewardEventInput[]): Promise<RecordRewardsResult> {
+  const cached = cachedRouting(experimentId);
+  if (cached !== null) return recordSharded(env, experimentId, cached, events);
+  const result = await experimentStub(env, experimentId).recordRewards(events);
+  if (result.outcome !== "route") return result;
+  rememberRouting(experimentId, result.routing);
+  return recordSharded(env, experimentId, result.routing, events);
 }
 
 /** Records a batch that may span experiments: one RPC per experiment, in parallel. */
@@ -26,11 +80,11 @@ async function recordAll(env: Env, events: RewardEventInput[]): Promise<RewardsS
     else groups.set(event.experiment_id, [event]);
   }
   const results = await Promise.all(
-    [...groups].map(async ([experimentId, group]) => ({ group, result: await experimentStub(env, experimentId).recordRewards(group) })),
+    [...groups].map(async ([experimentId, group]) => ({ group, result: await recordExperiment(env, experimentId, group) })),
   );
   const summary: RewardsSummary = { accepted: 0, duplicates: 0, rejected: [] };
   for (const { group, result } of results) {
-    if (result.outcome === "experiment_not_found") {
+    if (result.outcome !== "recorded") {
       for (const event of group) summary.rejected.push({ event_id: event.event_id, reason: "experiment_not_found" });
       continue;
     }
@@ -47,6 +101,7 @@ const REJECTION_MESSAGES: Record<RewardRejection["reason"], string> = {
   decision_unit_mismatch: "the decision was served to a different unit_id",
   no_decision_for_unit: "no decision was served to this unit_id in this experiment",
   missing_attribution: "a reward needs a decision_id or a unit_id",
+  invalid_reward: "the experiment's bandit cannot take this reward (a binary reward must be in [0, 1])",
 };
 
 rewardRoutes.post("/v1/rewards", limitBody(BODY_LIMITS.rewards), async (c) => {
@@ -60,7 +115,14 @@ rewardRoutes.post("/v1/rewards", limitBody(BODY_LIMITS.rewards), async (c) => {
   const rejection = summary.rejected[0];
   if (rejection !== undefined) {
     const status = rejection.reason === "experiment_not_found" ? 404 : 422;
-    const path = rejection.reason === "experiment_not_found" ? "experiment_id" : rejection.reason === "no_decision_for_unit" ? "unit_id" : "decision_id";
+    const path =
+      rejection.reason === "experiment_not_found"
+        ? "experiment_id"
+        : rejection.reason === "no_decision_for_unit"
+          ? "unit_id"
+          : rejection.reason === "invalid_reward"
+            ? "reward"
+            : "decision_id";
     throw new ApiError(status, rejection.reason, `reward event ${event.event_id} rejected: ${REJECTION_MESSAGES[rejection.reason]}`, [
       { path, message: REJECTION_MESSAGES[rejection.reason] },
     ]);

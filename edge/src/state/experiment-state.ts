@@ -3,22 +3,57 @@
 // reward dedupe set and the outbox of decision/reward events bound for the control plane — and
 // answers assignments from that state alone. The worker calls its typed RPC methods; every write
 // is persisted first (one transactionSync per call) and only then mirrored in the memory cache.
+//
+// Bandits (docs/sync-protocol.md, "Bandits"): with a `bandit` in the allocation, decisions come
+// from the core policy of the pushed configuration (built once per allocation, ./bandit.ts), with
+// an rng seeded from the decision_id (so `replayDecision` reproduces a decision). The object keeps
+// each arm's statistics twice: live (every reward applied) and published (what the policy sees).
+// update_frequency = 0 publishes after every reward; otherwise pending rewards (live - published)
+// are folded in by the first assignment at least update_frequency seconds after the last
+// publication (for ThompsonSampling every decision still samples, from the published posterior).
+// A drift detection resets the arm (live and published at once) and is logged. A sharded
+// experiment's base object (`<id>`) only routes; the shards (`<id>#<k>`) serve, and each merges
+// its peers' statistics (fetched in the background at most every SHARD_MERGE_INTERVAL_MS, or
+// update_frequency if longer; held in memory only) into what its policy sees.
 
 import { DurableObject } from "cloudflare:workers";
-import { SIGNATURE_HEADER, chooseBucket, hashToUnit, meanOf, signPayload, varianceOf } from "@mvx/core";
+import { InvalidArgumentError, SIGNATURE_HEADER, chooseBucket, createRng, hashToUnit, meanOf, signPayload, varianceOf } from "@mvx/core/edge";
 import { resolveSecrets, type Env } from "../env.js";
-import type { AllocationInput, AssignInput, Combination, ExperimentStatus, RewardEventInput } from "../schemas.js";
+import type { AllocationInput, AssignInput, BanditInput, Combination, ExperimentStatus, JsonValue, RewardEventInput } from "../schemas.js";
+import {
+  applyBanditReward,
+  contextVector,
+  decideBandit,
+  fitArmState,
+  initialArmState,
+  loadBandit,
+  policyStateOf,
+  shardContribution,
+  withPeers,
+  type ArmExtraState,
+  type BanditArmRecord,
+  type DriftDetection,
+  type LoadedBandit,
+  type PolicyState,
+  type ShardBanditStats,
+} from "./bandit.js";
+import { shardName } from "../app-env.js";
 import { applyMigrations } from "./schema.js";
 import type {
   ApplyAllocationResult,
   ArmsResult,
   AssignResult,
+  BanditArmView,
+  DriftEventView,
   NotAssignedReason,
   OutboxStatus,
   RecordRewardsResult,
   RewardRejection,
+  ShardRouting,
 } from "./types.js";
 
+/** Shortest interval between two fetches of the peer shards' bandit statistics. */
+export const SHARD_MERGE_INTERVAL_MS = 10_000;
 /** Default delay between the first outbox append and its delivery (batching); env MVX_OUTBOX_FLUSH_DELAY_MS overrides. */
 export const OUTBOX_FLUSH_DELAY_MS = 1_000;
 /** Largest number of events per delivery (docs/sync-protocol.md). */
@@ -47,6 +82,7 @@ interface LoadedAllocation {
   hash_version: number;
   salt: string;
   combinations: Combination[];
+  bandit: BanditInput | null;
   /** traffic_allocation per combination, in order: the bucketing weights. */
   weights: number[];
   combinationIds: Set<string>;
@@ -70,6 +106,7 @@ type AllocationRow = {
   hash_version: number;
   salt: string;
   combinations: string;
+  bandit: string | null;
 };
 
 type ArmRow = {
@@ -83,13 +120,39 @@ type ArmRow = {
   reward_max: number | null;
 };
 
-type DecisionRow = { decision_id: string; unit_id: string; combination_id: string; arm_id: string };
+type DecisionRow = { decision_id: string; unit_id: string; combination_id: string; arm_id: string; context_vector: string | null };
+
+type BanditArmRow = {
+  arm_id: string;
+  n: number;
+  sum: number;
+  sum_sq: number;
+  state: string;
+  pub_n: number;
+  pub_sum: number;
+  pub_sum_sq: number;
+  pub_state: string;
+  drifts: number;
+  last_drift_at: string | null;
+};
+
+/** What a decision is, before it is persisted (shared by assign and replayDecision). */
+interface MadeDecision {
+  combination: Combination;
+  armId: string;
+  probability: number;
+  algorithm: string | null;
+  armProbabilities: Record<string, number> | null;
+  contextVector: number[] | null;
+}
+
+const DECISION_COLUMNS = `decision_id, unit_id, combination_id, arm_id, context_vector`;
 
 function loadAllocation(a: Omit<LoadedAllocation, "weights" | "combinationIds">): LoadedAllocation {
   return {
     ...a,
     weights: a.combinations.map((c) => c.traffic_allocation),
-    combinationIds: new Set(a.combinations.map((c) => c.combination_id)),
+    combinationIds: new Set([...a.combinations.map((c) => c.combination_id), ...(a.bandit?.arms.map((arm) => arm.combination_id) ?? [])]),
   };
 }
 
@@ -103,6 +166,25 @@ export class ExperimentState extends DurableObject<Env> {
   private readonly arms = new Map<string, ArmState>();
   /** When the alarm is set (ms), as far as this instance knows; null when none is set. */
   private alarmAt: number | null = null;
+  /** The bandit of the allocation in force, its policy built; null without a bandit. */
+  private bandit: LoadedBandit | null = null;
+  /** Per bandit arm (in the configuration's order): every reward applied. */
+  private banditLive: BanditArmRecord[] = [];
+  /** Per bandit arm: what the policy sees. */
+  private banditPublished: BanditArmRecord[] = [];
+  /** The policy state built from banditPublished (rebuilt lazily after a change). */
+  private banditPolicyState: PolicyState | null = null;
+  /** When banditPublished was last refreshed (ms). */
+  private publishedAt = 0;
+  /** k when this object is shard `<id>#<k>`; null for an experiment's base object. */
+  private shardIndex: number | null = null;
+  /** The most shards this experiment was ever pushed with (pushes reach all of them). */
+  private maxShards = 1;
+  /** The peer shards' own statistics, last fetched (memory only; refetched after a restart). */
+  private peerStats: ShardBanditStats[] = [];
+  /** When the peers' statistics were last asked for (ms). */
+  private peersFetchedAt = 0;
+  private peerRefresh: Promise<unknown> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -123,16 +205,29 @@ export class ExperimentState extends DurableObject<Env> {
     return { ok: true };
   }
 
-  /** Applies an allocation push when its version is newer than the one held (docs/sync-protocol.md). */
-  async applyAllocation(input: AllocationInput): Promise<ApplyAllocationResult> {
+  /**
+   * Applies an allocation push when its version is newer than the one held (docs/sync-protocol.md).
+   * `shardIndex` is given when the worker fans a sharded push out to shard `<id>#<k>`.
+   */
+  async applyAllocation(input: AllocationInput, shardIndex: number | null = null): Promise<ApplyAllocationResult> {
     const held = this.allocation?.version ?? null;
-    if (held !== null && input.version <= held) return { applied: false, version: held };
+    const maxShards = Math.max(this.maxShards, input.bandit?.shards ?? 1);
+    const fanOut = shardIndex === null && maxShards > 1 ? maxShards : 0;
+    if (held !== null && input.version <= held) return { applied: false, version: held, fan_out: fanOut };
     const now = new Date().toISOString();
     const added: ArmState[] = [];
+    const bandit = input.bandit ?? null;
+    // Compared with the last bandit ever applied, so a push without a bandit in between keeps the statistics.
+    const configChanged = bandit !== null && bandit.bandit_config_id !== this.getMeta("bandit_config_id");
+    const loaded = bandit === null ? null : loadBandit(bandit);
+    const armPairs = [
+      ...input.combinations.map((c) => [c.combination_id, c.combination_id] as const),
+      ...(bandit?.arms.map((arm) => [arm.arm_id, arm.combination_id] as const) ?? []),
+    ];
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT OR REPLACE INTO allocation (id, experiment_id, version, status, hash_version, salt, combinations, issued_at, applied_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO allocation (id, experiment_id, version, status, hash_version, salt, combinations, issued_at, applied_at, bandit)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         input.experiment_id,
         input.version,
         input.status,
@@ -141,18 +236,32 @@ export class ExperimentState extends DurableObject<Env> {
         JSON.stringify(input.combinations),
         input.issued_at ?? null,
         now,
+        bandit === null ? null : JSON.stringify(bandit),
       );
-      for (const c of input.combinations) {
-        if (this.arms.has(c.combination_id)) continue;
-        this.sql.exec(
-          `INSERT INTO arms (arm_id, combination_id, created_at) VALUES (?, ?, ?) ON CONFLICT (arm_id) DO NOTHING`,
-          c.combination_id,
-          c.combination_id,
-          now,
-        );
-        added.push(newArm(c.combination_id, c.combination_id));
+      const seen = new Set<string>();
+      for (const [armId, combinationId] of armPairs) {
+        if (this.arms.has(armId) || seen.has(armId)) continue;
+        seen.add(armId);
+        this.sql.exec(`INSERT INTO arms (arm_id, combination_id, created_at) VALUES (?, ?, ?) ON CONFLICT (arm_id) DO NOTHING`, armId, combinationId, now);
+        added.push(newArm(armId, combinationId));
       }
+      if (loaded !== null) {
+        // A new bandit configuration starts from its priors; an updated one keeps its statistics.
+        if (configChanged) {
+          this.sql.exec(`DELETE FROM bandit_arms`);
+          this.setMeta("bandit_config_id", loaded.config.bandit_config_id);
+        }
+        for (const arm of loaded.config.arms) {
+          const state = JSON.stringify(initialArmState(loaded, arm.arm_id));
+          this.sql.exec(`INSERT INTO bandit_arms (arm_id, state, pub_state) VALUES (?, ?, ?) ON CONFLICT (arm_id) DO NOTHING`, arm.arm_id, state, state);
+        }
+        if (configChanged || this.getMeta("bandit_published_at") === null) this.setMeta("bandit_published_at", String(Date.now()));
+      }
+      if (maxShards !== this.maxShards) this.setMeta("max_shards", String(maxShards));
+      if (shardIndex !== null) this.setMeta("shard_index", String(shardIndex));
     });
+    if (shardIndex !== null) this.shardIndex = shardIndex;
+    this.maxShards = maxShards;
     this.allocation = loadAllocation({
       experiment_id: input.experiment_id,
       version: input.version,
@@ -160,29 +269,29 @@ export class ExperimentState extends DurableObject<Env> {
       hash_version: input.hash_version,
       salt: input.salt,
       combinations: input.combinations,
+      bandit,
     });
     for (const arm of added) this.arms.set(arm.arm_id, arm);
-    return { applied: true, version: input.version };
+    this.loadBanditCache();
+    return { applied: true, version: input.version, fan_out: fanOut };
   }
 
   /**
-   * Assigns a unit: u = hashToUnit(salt, unit_id, hash_version), bucketed by the traffic weights.
-   * Logs the decision, counts it on its arm and appends it to the outbox in one transaction.
+   * Assigns a unit: with a bandit, the policy's decision (rng seeded from the decision_id); else
+   * u = hashToUnit(salt, unit_id, hash_version), bucketed by the traffic weights. Logs the
+   * decision, counts it on its arm and appends it to the outbox in one transaction.
    */
   async assign(input: AssignInput): Promise<AssignResult> {
     const a = this.allocation;
     if (a === null) return { outcome: "experiment_not_found" };
-    if (a.status !== "Running") {
-      return {
-        outcome: "not_assigned",
-        answer: { assigned: false, experiment_id: a.experiment_id, unit_id: input.unit_id, status: a.status, reason: NOT_RUNNING_REASON[a.status] },
-      };
-    }
-    const u = hashToUnit(a.salt, input.unit_id, a.hash_version);
-    const combination = a.combinations[chooseBucket(u, a.weights)];
-    if (combination === undefined) throw new Error("allocation has no combination to assign");
+    const early = this.notServing(a, input);
+    if (early !== null) return early;
+    this.maybePublish();
+    this.maybeRefreshPeers();
     const decisionId = crypto.randomUUID();
-    const armId = combination.combination_id;
+    const made = this.makeDecision(a, input, decisionId);
+    if ("outcome" in made) return made;
+    const { combination, armId, probability, algorithm } = made;
     const decidedAt = new Date().toISOString();
     const payload = JSON.stringify({
       type: "decision",
@@ -192,23 +301,26 @@ export class ExperimentState extends DurableObject<Env> {
       combination_id: combination.combination_id,
       arm_id: armId,
       variable_values: combination.variable_values,
-      probability: combination.traffic_allocation,
-      algorithm: null,
+      probability,
+      algorithm,
+      ...(made.armProbabilities === null ? {} : { arm_probabilities: made.armProbabilities }),
       allocation_version: a.version,
       context: input.context ?? null,
       decided_at: decidedAt,
     });
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO decisions (decision_id, unit_id, combination_id, arm_id, probability, allocation_version, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO decisions (decision_id, unit_id, combination_id, arm_id, probability, allocation_version, created_at, algorithm, context_vector)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         decisionId,
         input.unit_id,
         combination.combination_id,
         armId,
-        combination.traffic_allocation,
+        probability,
         a.version,
         decidedAt,
+        algorithm,
+        made.contextVector === null ? null : JSON.stringify(made.contextVector),
       );
       this.sql.exec(
         `INSERT INTO arms (arm_id, combination_id, decisions, created_at) VALUES (?, ?, 1, ?)
@@ -231,11 +343,66 @@ export class ExperimentState extends DurableObject<Env> {
         combination_id: combination.combination_id,
         variable_values: combination.variable_values,
         arm_id: armId,
-        probability: combination.traffic_allocation,
-        algorithm: null,
+        probability,
+        algorithm,
         allocation_version: a.version,
       },
     };
+  }
+
+  /**
+   * The decision `decision_id` gets from the state held now, without logging anything: replays a
+   * logged decision while the policy's published statistics are unchanged (operators, tests).
+   */
+  async replayDecision(input: AssignInput, decisionId: string): Promise<AssignResult> {
+    const a = this.allocation;
+    if (a === null) return { outcome: "experiment_not_found" };
+    const early = this.notServing(a, input);
+    if (early !== null) return early;
+    const made = this.makeDecision(a, input, decisionId);
+    if ("outcome" in made) return made;
+    return {
+      outcome: "assigned",
+      decision: {
+        assigned: true,
+        decision_id: decisionId,
+        experiment_id: a.experiment_id,
+        unit_id: input.unit_id,
+        combination_id: made.combination.combination_id,
+        variable_values: made.combination.variable_values,
+        arm_id: made.armId,
+        probability: made.probability,
+        algorithm: made.algorithm,
+        allocation_version: a.version,
+      },
+    };
+  }
+
+  /** This shard's own bandit statistics, for its peers (null without a bandit). */
+  async banditShardStats(): Promise<ShardBanditStats | null> {
+    return this.bandit === null ? null : shardContribution(this.bandit, this.banditLive);
+  }
+
+  /**
+   * Fetches every peer shard's own statistics and merges them into what this shard's policy sees
+   * (assign starts it in the background when due; callable directly by operators and tests).
+   */
+  async refreshShardPeers(): Promise<{ peers: number }> {
+    const a = this.allocation;
+    const b = this.bandit;
+    const k = this.shardIndex;
+    if (a === null || b === null || k === null || b.config.shards <= 1) return { peers: 0 };
+    this.peersFetchedAt = Date.now();
+    const others = Array.from({ length: b.config.shards }, (_, j) => j).filter((j) => j !== k);
+    const answers = await Promise.all(
+      others.map((j) => this.env.EXPERIMENTS.get(this.env.EXPERIMENTS.idFromName(shardName(a.experiment_id, j))).banditShardStats()),
+    );
+    if (this.bandit !== b) return { peers: 0 }; // a new allocation arrived meanwhile
+    const peers: ShardBanditStats[] = [];
+    for (const answer of answers) if (answer !== null && answer.bandit_config_id === b.config.bandit_config_id) peers.push(answer);
+    this.peerStats = peers;
+    this.banditPolicyState = null;
+    return { peers: this.peerStats.length };
   }
 
   /**
@@ -247,16 +414,22 @@ export class ExperimentState extends DurableObject<Env> {
   async recordRewards(events: RewardEventInput[]): Promise<RecordRewardsResult> {
     const a = this.allocation;
     if (a === null) return { outcome: "experiment_not_found" };
+    const routing = this.routing();
+    if (routing !== null) return { outcome: "route", routing };
     const receivedAt = new Date().toISOString();
-    let accepted = 0;
-    let duplicates = 0;
+    const acceptedIds: string[] = [];
+    const duplicateIds: string[] = [];
     const rejected: RewardRejection[] = [];
     const applied: { armId: string; combinationId: string; reward: number }[] = [];
+    const b = this.bandit;
+    const live = [...this.banditLive];
+    const published = [...this.banditPublished];
+    let banditChanged = false;
     this.ctx.storage.transactionSync(() => {
       for (const event of events) {
         const seen = this.sql.exec(`SELECT 1 AS one FROM seen_events WHERE event_id = ?`, event.event_id).toArray();
         if (seen.length > 0) {
-          duplicates += 1;
+          duplicateIds.push(event.event_id);
           continue;
         }
         const attribution = this.attribute(event);
@@ -266,6 +439,28 @@ export class ExperimentState extends DurableObject<Env> {
         }
         const d = attribution.decision;
         const r = event.reward;
+        // The bandit arm's step first: a reward it cannot take is rejected before anything is written.
+        // A contextual model learns only from decisions whose x has its dimension (made under it).
+        const index = b?.armIndex.get(d.arm_id);
+        const x = d.context_vector === null ? null : (JSON.parse(d.context_vector) as number[]);
+        let step: { record: BanditArmRecord; drift: DriftDetection | null } | null = null;
+        if (b && index !== undefined && (b.d === null || x?.length === b.d)) {
+          try {
+            step = applyBanditReward(b, live[index]!, r, x);
+          } catch (err) {
+            if (!(err instanceof InvalidArgumentError)) throw err;
+            rejected.push({ event_id: event.event_id, reason: "invalid_reward" });
+            continue;
+          }
+        }
+        if (b && index !== undefined && step !== null) {
+          live[index] = step.record;
+          banditChanged = true;
+          const publishNow = b.config.update_frequency === 0 || step.drift !== null;
+          if (publishNow) published[index] = step.record;
+          this.persistBanditArm(step.record, publishNow);
+          if (step.drift !== null) this.logDrift(a.experiment_id, d.arm_id, step.drift, receivedAt);
+        }
         this.sql.exec(`INSERT INTO seen_events (event_id, decision_id, received_at) VALUES (?, ?, ?)`, event.event_id, d.decision_id, receivedAt);
         this.sql.exec(
           `INSERT INTO arms (arm_id, combination_id, rewards, reward_sum, reward_sum_sq, reward_min, reward_max, created_at)
@@ -300,9 +495,14 @@ export class ExperimentState extends DurableObject<Env> {
           }),
         );
         applied.push({ armId: d.arm_id, combinationId: d.combination_id, reward: r });
-        accepted += 1;
+        acceptedIds.push(event.event_id);
       }
     });
+    if (banditChanged) {
+      this.banditLive = live;
+      this.banditPublished = published;
+      this.banditPolicyState = null;
+    }
     for (const { armId, combinationId, reward } of applied) {
       const arm = this.armFor(armId, combinationId);
       arm.rewards += 1;
@@ -311,19 +511,54 @@ export class ExperimentState extends DurableObject<Env> {
       arm.reward_min = arm.reward_min === null ? reward : Math.min(arm.reward_min, reward);
       arm.reward_max = arm.reward_max === null ? reward : Math.max(arm.reward_max, reward);
     }
-    if (accepted > 0) await this.ensureAlarm();
-    return { outcome: "recorded", accepted, duplicates, rejected };
+    if (acceptedIds.length > 0) await this.ensureAlarm();
+    return {
+      outcome: "recorded",
+      accepted: acceptedIds.length,
+      duplicates: duplicateIds.length,
+      rejected,
+      accepted_ids: acceptedIds,
+      duplicate_ids: duplicateIds,
+    };
   }
 
   /** Per-arm statistics, with mean and variance derived from the sufficient statistics. */
   async getArms(): Promise<ArmsResult> {
     const a = this.allocation;
     if (a === null) return { outcome: "experiment_not_found" };
+    const banditArms = new Map<string, BanditArmView>();
+    for (const row of this.sql.exec<BanditArmRow>(`SELECT * FROM bandit_arms`)) {
+      banditArms.set(row.arm_id, { n: row.n, sum: row.sum, sum_sq: row.sum_sq, published_n: row.pub_n, drifts: row.drifts, last_drift_at: row.last_drift_at });
+    }
     const arms = [...this.arms.values()].map((arm) => {
       const s = { n: arm.rewards, sum: arm.reward_sum, sumSq: arm.reward_sum_sq };
-      return { ...arm, mean: meanOf(s), variance: varianceOf(s), in_allocation: a.combinationIds.has(arm.combination_id) };
+      const inAllocation = a.combinationIds.has(arm.combination_id) || (this.bandit?.armIndex.has(arm.arm_id) ?? false);
+      return { ...arm, mean: meanOf(s), variance: varianceOf(s), in_allocation: inAllocation, bandit: banditArms.get(arm.arm_id) ?? null };
     });
-    return { outcome: "found", experiment_id: a.experiment_id, allocation_version: a.version, status: a.status, arms };
+    const drift_events: DriftEventView[] = this.sql
+      .exec<{ arm_id: string; detector: string; statistic: number; detected_at: string }>(`SELECT arm_id, detector, statistic, detected_at FROM drift_events ORDER BY id DESC LIMIT 100`)
+      .toArray()
+      .reverse();
+    const b = a.bandit;
+    return {
+      outcome: "found",
+      experiment_id: a.experiment_id,
+      allocation_version: a.version,
+      status: a.status,
+      arms,
+      bandit:
+        b === null
+          ? null
+          : {
+              bandit_config_id: b.bandit_config_id,
+              algorithm: b.algorithm,
+              update_frequency: b.update_frequency,
+              published_at: new Date(this.publishedAt).toISOString(),
+              shards: b.shards,
+            },
+      drift_events,
+      routing: this.routing(),
+    };
   }
 
   /** The outbox's delivery state (for operators and tests). */
@@ -393,7 +628,7 @@ export class ExperimentState extends DurableObject<Env> {
 
   private loadCache(): void {
     const row = this.sql
-      .exec<AllocationRow>(`SELECT experiment_id, version, status, hash_version, salt, combinations FROM allocation WHERE id = 1`)
+      .exec<AllocationRow>(`SELECT experiment_id, version, status, hash_version, salt, combinations, bandit FROM allocation WHERE id = 1`)
       .toArray()[0];
     this.allocation =
       row === undefined
@@ -405,6 +640,7 @@ export class ExperimentState extends DurableObject<Env> {
             hash_version: row.hash_version,
             salt: row.salt,
             combinations: JSON.parse(row.combinations) as Combination[],
+            bandit: row.bandit === null ? null : (JSON.parse(row.bandit) as BanditInput),
           });
     this.arms.clear();
     for (const arm of this.sql.exec<ArmRow>(
@@ -412,6 +648,159 @@ export class ExperimentState extends DurableObject<Env> {
     )) {
       this.arms.set(arm.arm_id, { ...arm });
     }
+    const shard = this.getMeta("shard_index");
+    this.shardIndex = shard === null ? null : Number(shard);
+    this.maxShards = Number(this.getMeta("max_shards") ?? 1);
+    this.loadBanditCache();
+  }
+
+  /** Rebuilds the bandit's policy and arm records from storage (after a load or a push). */
+  private loadBanditCache(): void {
+    const config = this.allocation?.bandit ?? null;
+    this.banditPolicyState = null;
+    this.peerStats = [];
+    this.peersFetchedAt = 0;
+    if (config === null) {
+      this.bandit = null;
+      this.banditLive = [];
+      this.banditPublished = [];
+      return;
+    }
+    const b = loadBandit(config);
+    const rows = new Map(this.sql.exec<BanditArmRow>(`SELECT * FROM bandit_arms`).toArray().map((r) => [r.arm_id, r]));
+    const record = (arm_id: string, n: number, sum: number, sum_sq: number, state: string): BanditArmRecord => ({
+      arm_id,
+      n,
+      sum,
+      sum_sq,
+      state: fitArmState(b, arm_id, JSON.parse(state) as ArmExtraState),
+    });
+    this.bandit = b;
+    this.banditLive = config.arms.map((arm) => {
+      const r = rows.get(arm.arm_id);
+      return r === undefined ? record(arm.arm_id, 0, 0, 0, "{}") : record(arm.arm_id, r.n, r.sum, r.sum_sq, r.state);
+    });
+    this.banditPublished = config.arms.map((arm) => {
+      const r = rows.get(arm.arm_id);
+      return r === undefined ? record(arm.arm_id, 0, 0, 0, "{}") : record(arm.arm_id, r.pub_n, r.pub_sum, r.pub_sum_sq, r.pub_state);
+    });
+    this.publishedAt = Number(this.getMeta("bandit_published_at") ?? Date.now());
+  }
+
+  /** The routing of a sharded experiment when this is its base object, else null. */
+  private routing(): ShardRouting | null {
+    const a = this.allocation;
+    if (a === null || this.shardIndex !== null || a.bandit === null || a.bandit.shards <= 1) return null;
+    return { shards: a.bandit.shards, salt: a.salt, hash_version: a.hash_version };
+  }
+
+  /** The answer when the object does not serve the unit itself: not running, or sharded. */
+  private notServing(a: LoadedAllocation, input: AssignInput): AssignResult | null {
+    if (a.status !== "Running") {
+      return {
+        outcome: "not_assigned",
+        answer: { assigned: false, experiment_id: a.experiment_id, unit_id: input.unit_id, status: a.status, reason: NOT_RUNNING_REASON[a.status] },
+      };
+    }
+    const routing = this.routing();
+    return routing === null ? null : { outcome: "route", routing };
+  }
+
+  /** The decision of `decisionId` from the state in memory: the bandit's, else the hash bucket's. */
+  private makeDecision(a: LoadedAllocation, input: AssignInput, decisionId: string): MadeDecision | Extract<AssignResult, { outcome: "invalid_context" }> {
+    const b = this.bandit;
+    if (b === null) {
+      const u = hashToUnit(a.salt, input.unit_id, a.hash_version);
+      const combination = a.combinations[chooseBucket(u, a.weights)];
+      if (combination === undefined) throw new Error("allocation has no combination to assign");
+      const armId = combination.combination_id;
+      return { combination, armId, probability: combination.traffic_allocation, algorithm: null, armProbabilities: null, contextVector: null };
+    }
+    let x: number[] | null;
+    try {
+      x = contextVector(b, input.context);
+    } catch (err) {
+      if (!(err instanceof InvalidArgumentError)) throw err;
+      return { outcome: "invalid_context", path: err.path ?? "context", message: err.message };
+    }
+    this.banditPolicyState ??= withPeers(b, policyStateOf(b, this.banditPublished), this.peerStats);
+    const choice = decideBandit(b, this.banditPolicyState, input.context, createRng(decisionId));
+    const arm = b.config.arms[choice.arm_index]!;
+    const armProbabilities = Object.fromEntries(b.config.arms.map((arm, i) => [arm.arm_id, choice.probabilities[i]!]));
+    const combination: Combination = { combination_id: arm.combination_id, variable_values: arm.variable_values as Record<string, JsonValue>, traffic_allocation: choice.probability };
+    return { combination, armId: arm.arm_id, probability: choice.probability, algorithm: b.config.algorithm, armProbabilities, contextVector: x };
+  }
+
+  /** Starts a background fetch of the peer shards' statistics when one is due (shards only). */
+  private maybeRefreshPeers(): void {
+    const b = this.bandit;
+    if (b === null || this.shardIndex === null || b.config.shards <= 1 || this.peerRefresh !== null) return;
+    if (Date.now() - this.peersFetchedAt < Math.max(SHARD_MERGE_INTERVAL_MS, b.config.update_frequency * 1000)) return;
+    this.peersFetchedAt = Date.now();
+    this.peerRefresh = this.refreshShardPeers()
+      .catch((err: unknown) => console.warn(`mvx edge: fetching peer shard statistics failed: ${(err as Error).message ?? String(err)}`))
+      .finally(() => {
+        this.peerRefresh = null;
+      });
+  }
+
+  /** Publishes pending bandit statistics when update_frequency seconds have passed since the last time. */
+  private maybePublish(): void {
+    const b = this.bandit;
+    if (b === null || b.config.update_frequency === 0) return;
+    const now = Date.now();
+    if (now - this.publishedAt >= b.config.update_frequency * 1000) this.publish(now);
+  }
+
+  /** Copies live bandit statistics to published (persisted first, then the cache). */
+  private publish(now: number): void {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(`UPDATE bandit_arms SET pub_n = n, pub_sum = sum, pub_sum_sq = sum_sq, pub_state = state`);
+      this.setMeta("bandit_published_at", String(now));
+    });
+    this.banditPublished = [...this.banditLive];
+    this.banditPolicyState = null;
+    this.publishedAt = now;
+  }
+
+  /** Writes one bandit arm's live statistics (and published ones when `publish`). */
+  private persistBanditArm(record: BanditArmRecord, publish: boolean): void {
+    const state = JSON.stringify(record.state);
+    if (publish) {
+      this.sql.exec(
+        `UPDATE bandit_arms SET n = ?, sum = ?, sum_sq = ?, state = ?, pub_n = ?, pub_sum = ?, pub_sum_sq = ?, pub_state = ? WHERE arm_id = ?`,
+        record.n,
+        record.sum,
+        record.sum_sq,
+        state,
+        record.n,
+        record.sum,
+        record.sum_sq,
+        state,
+        record.arm_id,
+      );
+    } else {
+      this.sql.exec(`UPDATE bandit_arms SET n = ?, sum = ?, sum_sq = ?, state = ? WHERE arm_id = ?`, record.n, record.sum, record.sum_sq, state, record.arm_id);
+    }
+  }
+
+  /** Records a detected change: the arm's drift count, a drift_events row and a drift outbox event. */
+  private logDrift(experimentId: string, armId: string, drift: DriftDetection, detectedAt: string): void {
+    this.sql.exec(`UPDATE bandit_arms SET drifts = drifts + 1, last_drift_at = ? WHERE arm_id = ?`, detectedAt, armId);
+    this.sql.exec(`INSERT INTO drift_events (arm_id, detector, statistic, detected_at) VALUES (?, ?, ?, ?)`, armId, drift.detector, drift.statistic, detectedAt);
+    this.sql.exec(
+      `INSERT INTO outbox (payload) VALUES (?)`,
+      JSON.stringify({ type: "drift", experiment_id: experimentId, arm_id: armId, detector: drift.detector, statistic: drift.statistic, detected_at: detectedAt }),
+    );
+  }
+
+  private getMeta(key: string): string | null {
+    const row = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0];
+    return row === undefined ? null : row.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
   }
 
   /** The cached arm, created if the cache lacks it (its row was upserted in the same call). */
@@ -427,7 +816,7 @@ export class ExperimentState extends DurableObject<Env> {
   private attribute(event: RewardEventInput): { decision: DecisionRow } | { reason: RewardRejection["reason"] } {
     if (event.decision_id !== undefined) {
       const decision = this.sql
-        .exec<DecisionRow>(`SELECT decision_id, unit_id, combination_id, arm_id FROM decisions WHERE decision_id = ?`, event.decision_id)
+        .exec<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE decision_id = ?`, event.decision_id)
         .toArray()[0];
       if (decision === undefined) return { reason: "decision_not_found" };
       if (event.unit_id !== undefined && event.unit_id !== decision.unit_id) return { reason: "decision_unit_mismatch" };
@@ -436,7 +825,7 @@ export class ExperimentState extends DurableObject<Env> {
     if (event.unit_id !== undefined) {
       const decision = this.sql
         .exec<DecisionRow>(
-          `SELECT decision_id, unit_id, combination_id, arm_id FROM decisions WHERE unit_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+          `SELECT ${DECISION_COLUMNS} FROM decisions WHERE unit_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
           event.unit_id,
         )
         .toArray()[0];

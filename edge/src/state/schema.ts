@@ -65,6 +65,41 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // The pushed bandit configuration (JSON of the push's `bandit`), null for plain bucketing.
+      `ALTER TABLE allocation ADD COLUMN bandit TEXT`,
+      // What a bandit decision logged: its algorithm, every arm's probability and, for Contextual,
+      // the feature vector x the reward must update A and b with.
+      `ALTER TABLE decisions ADD COLUMN algorithm TEXT`,
+      `ALTER TABLE decisions ADD COLUMN context_vector TEXT`,
+      // The bandit policy's statistics per arm, since the last drift reset: live (n, sum, sum_sq,
+      // state = JSON {linear, window, detector}) and published (pub_*): what the policy sees,
+      // copied from live at most every update_frequency seconds. Pending = live - published.
+      `CREATE TABLE bandit_arms (
+         arm_id TEXT PRIMARY KEY,
+         n REAL NOT NULL DEFAULT 0,
+         sum REAL NOT NULL DEFAULT 0,
+         sum_sq REAL NOT NULL DEFAULT 0,
+         state TEXT NOT NULL DEFAULT '{}',
+         pub_n REAL NOT NULL DEFAULT 0,
+         pub_sum REAL NOT NULL DEFAULT 0,
+         pub_sum_sq REAL NOT NULL DEFAULT 0,
+         pub_state TEXT NOT NULL DEFAULT '{}',
+         drifts INTEGER NOT NULL DEFAULT 0,
+         last_drift_at TEXT
+       )`,
+      // Changes detected by the non-stationarity detector (each also sent through the outbox).
+      `CREATE TABLE drift_events (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         arm_id TEXT NOT NULL,
+         detector TEXT NOT NULL,
+         statistic REAL NOT NULL,
+         detected_at TEXT NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code expects. */

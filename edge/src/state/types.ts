@@ -10,6 +10,8 @@ export interface ApplyAllocationResult {
   applied: boolean;
   /** The version held after the call. */
   version: number;
+  /** Shard objects the push must also reach (the most ever pushed; 0 when unsharded). */
+  fan_out: number;
 }
 
 /** A served decision: the body of a successful POST /v1/assign. */
@@ -21,10 +23,17 @@ export interface AssignedDecision {
   combination_id: string;
   variable_values: Record<string, JsonValue>;
   arm_id: string;
-  /** Propensity of the chosen arm (the combination's traffic allocation). */
+  /** Propensity of the chosen arm (the combination's traffic allocation, or the bandit's). */
   probability: number;
   algorithm: string | null;
   allocation_version: number;
+}
+
+/** Where the units of a sharded experiment go: object `<experiment_id>#<k>`, k = floor(hashToUnit(salt, unit_id) * shards). */
+export interface ShardRouting {
+  shards: number;
+  salt: string;
+  hash_version: number;
 }
 
 export type NotAssignedReason = "experiment_not_running" | "experiment_paused" | "experiment_completed" | "experiment_archived";
@@ -41,6 +50,8 @@ export interface NotAssigned {
 export type AssignResult =
   | { outcome: "assigned"; decision: AssignedDecision }
   | { outcome: "not_assigned"; answer: NotAssigned }
+  | { outcome: "invalid_context"; path: string; message: string }
+  | { outcome: "route"; routing: ShardRouting }
   | { outcome: "experiment_not_found" };
 
 export type RewardRejectionReason =
@@ -48,7 +59,8 @@ export type RewardRejectionReason =
   | "decision_not_found"
   | "decision_unit_mismatch"
   | "no_decision_for_unit"
-  | "missing_attribution";
+  | "missing_attribution"
+  | "invalid_reward";
 
 export interface RewardRejection {
   event_id: string;
@@ -56,7 +68,8 @@ export interface RewardRejection {
 }
 
 export type RecordRewardsResult =
-  | { outcome: "recorded"; accepted: number; duplicates: number; rejected: RewardRejection[] }
+  | { outcome: "recorded"; accepted: number; duplicates: number; rejected: RewardRejection[]; accepted_ids: string[]; duplicate_ids: string[] }
+  | { outcome: "route"; routing: ShardRouting }
   | { outcome: "experiment_not_found" };
 
 /** Per-arm statistics as the object holds them. */
@@ -73,10 +86,51 @@ export interface ArmView {
   variance: number | null;
   /** Whether the arm is part of the allocation in force (retired arms keep their statistics). */
   in_allocation: boolean;
+  /** The bandit policy's statistics of the arm (since its last drift reset), or null. */
+  bandit: BanditArmView | null;
+}
+
+export interface BanditArmView {
+  /** Live statistics (every reward so far). */
+  n: number;
+  sum: number;
+  sum_sq: number;
+  /** What the policy sees (published at most every update_frequency seconds). */
+  published_n: number;
+  drifts: number;
+  last_drift_at: string | null;
+}
+
+export interface BanditSummary {
+  bandit_config_id: string;
+  algorithm: string;
+  update_frequency: number;
+  /** When the statistics the policy sees were last published (ISO). */
+  published_at: string;
+  shards: number;
+}
+
+export interface DriftEventView {
+  arm_id: string;
+  detector: string;
+  statistic: number;
+  detected_at: string;
+  /** The shard that detected it (sharded experiments only). */
+  shard?: number;
 }
 
 export type ArmsResult =
-  | { outcome: "found"; experiment_id: string; allocation_version: number; status: ExperimentStatus; arms: ArmView[] }
+  | {
+      outcome: "found";
+      experiment_id: string;
+      allocation_version: number;
+      status: ExperimentStatus;
+      arms: ArmView[];
+      bandit: BanditSummary | null;
+      drift_events: DriftEventView[];
+      /** Shard count when this object routes to shards (their statistics are merged by the worker). */
+      routing: ShardRouting | null;
+    }
   | { outcome: "experiment_not_found" };
 
 /** Delivery state of the outbox. */

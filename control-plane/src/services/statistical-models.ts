@@ -1,0 +1,622 @@
+// StatisticalModel orchestration: checks a fit request against the data model's rules (valid
+// formula, specification matching the formula, known columns, observations present, supported
+// class and estimation method), routes it to core's estimator (lmer-style mixed model, lm,
+// logistic glm or ARIMA), adds goodness-of-fit checks and predictions with uncertainty bounds,
+// and stores the result. Large fits (or options.async) are queued for services/model-jobs.ts.
+
+import {
+  ConvergenceError,
+  FormulaSyntaxError,
+  InvalidArgumentError,
+  chiSquareUpper,
+  fitLinearMixedModel,
+  fitLinearModel,
+  fitLogisticRegression,
+  fitTimeSeriesModel,
+  ljungBox,
+  parseModelFormula,
+  predictLinearMixedModel,
+  predictLinearModel,
+  predictLogisticRegression,
+  specificationSummary,
+  type FormulaExpr,
+  type ModelFormula,
+  type TimeStructure,
+} from "@mvx/core";
+import { randomUUID } from "node:crypto";
+import { countObservations, loadObservations, observationColumns } from "../db/repositories/observations.js";
+import {
+  findStatisticalModel,
+  insertStatisticalModel,
+  listStatisticalModels,
+  type StatisticalModelRow,
+} from "../db/repositories/statistical-models.js";
+import { ApiError, NotFoundError, RuleViolationError, type ErrorDetail } from "../errors.js";
+import type { CreateStatisticalModelBody } from "../routes/statistical-models/schemas.js";
+import { getExperiment, type ServiceContext } from "./experiments.js";
+
+/** Above this many observation rows a fit runs in the background (202). */
+export const ASYNC_ROW_THRESHOLD = 20_000;
+/** Significance level of the goodness-of-fit checks: a check passes when p >= ALPHA. */
+export const GOF_ALPHA = 0.05;
+
+export type ModelOptions = NonNullable<CreateStatisticalModelBody["options"]>;
+
+/** What a fit needs besides the data. */
+export interface FitInput {
+  model_class: CreateStatisticalModelBody["model_class"];
+  specification: CreateStatisticalModelBody["specification"];
+  options: ModelOptions | null | undefined;
+}
+
+export interface FitResults {
+  fitted_parameters: Record<string, unknown>;
+  model_diagnostics: Record<string, unknown>;
+  predictions: Record<string, unknown>[];
+  uncertainty_quantification: Record<string, unknown>;
+}
+
+export interface GoodnessOfFitCheck {
+  check: string;
+  statistic: number | null;
+  df?: number;
+  p_value: number | null;
+  passed: boolean;
+  description: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation (422 naming the broken rule)
+
+/** Parses the formula; a syntax error is a 422 naming its position. */
+export function parseFormulaOrFail(source: string): ModelFormula {
+  try {
+    return parseModelFormula(source);
+  } catch (err) {
+    if (err instanceof FormulaSyntaxError) {
+      const message = `${err.reason} at position ${err.position}`;
+      throw new RuleViolationError(`specification.formula is not a valid model formula: ${message}`, [{ path: "specification.formula", message }]);
+    }
+    throw err;
+  }
+}
+
+function checkSupported(body: CreateStatisticalModelBody): void {
+  if (body.model_class === "Causal") {
+    throw new RuleViolationError("Causal models (CUPED, difference-in-differences, ANCOVA) are not available yet", [
+      { path: "model_class", message: "Causal is not available yet; use MixedEffects, Hierarchical or TimeSeries" },
+    ]);
+  }
+  if (body.estimation_method !== "MLE") {
+    throw new RuleViolationError(`${body.estimation_method} estimation is not available yet; use MLE`, [
+      { path: "estimation_method", message: `${body.estimation_method} is not available yet (MLE is: ML / REML fits)` },
+    ]);
+  }
+}
+
+/** Term labels of a one-sided formula built from user-listed terms (unparseable entries kept as written). */
+function canonicalTerms(list: readonly string[], random: boolean): string[] {
+  return list.flatMap((raw) => {
+    const t = raw.trim();
+    if (!random && (t === "(Intercept)" || t === "1")) return [];
+    const text = random && !t.startsWith("(") ? `(${t})` : t;
+    try {
+      const f = parseModelFormula(`~ ${text}`);
+      const labels = random ? f.random.map((r) => `(${r.label})`) : f.fixed.terms.map((x) => x.label);
+      return labels.length > 0 ? labels : [t];
+    } catch {
+      return [t];
+    }
+  });
+}
+
+function compareTerms(path: string, derived: readonly string[], given: readonly string[] | undefined, random: boolean): ErrorDetail | null {
+  if (!given) return null;
+  const want = new Set(derived);
+  const got = new Set(canonicalTerms(given, random));
+  const missing = [...want].filter((x) => !got.has(x));
+  const extra = [...got].filter((x) => !want.has(x));
+  if (missing.length === 0 && extra.length === 0) return null;
+  const parts = [
+    ...(missing.length ? [`the formula has ${missing.join(", ")} but the specification does not list ${missing.length === 1 ? "it" : "them"}`] : []),
+    ...(extra.length ? [`the specification lists ${extra.join(", ")} but the formula does not have ${extra.length === 1 ? "it" : "them"}`] : []),
+  ];
+  return { path, message: `${parts.join("; ")} (formula terms: [${derived.join(", ")}])` };
+}
+
+/** random_effects / fixed_effects, when given, must equal the formula's; TimeSeries needs time_structure. */
+function checkSpecification(body: CreateStatisticalModelBody, formula: ModelFormula): void {
+  const summary = specificationSummary(formula);
+  const details = [
+    compareTerms("specification.fixed_effects", summary.fixed_effects, body.specification.fixed_effects, false),
+    compareTerms("specification.random_effects", summary.random_effects, body.specification.random_effects, true),
+  ].filter((d): d is ErrorDetail => d !== null);
+  if (details.length > 0) {
+    throw new RuleViolationError(`the specification does not match its formula: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`, details);
+  }
+  if (!summary.response) {
+    throw new RuleViolationError("the formula needs a response on the left of '~'", [{ path: "specification.formula", message: "no response" }]);
+  }
+  if (body.model_class === "TimeSeries") {
+    if (!body.specification.time_structure) {
+      throw new RuleViolationError("a TimeSeries model needs specification.time_structure {time_column, order: [p, d, q]}", [
+        { path: "specification.time_structure", message: "required for TimeSeries" },
+      ]);
+    }
+    if (formula.random.length > 0) {
+      throw new RuleViolationError("random-effects terms are not allowed in a TimeSeries model", [
+        { path: "specification.formula", message: `remove (${formula.random[0]!.label})` },
+      ]);
+    }
+  }
+}
+
+function namesOf(e: FormulaExpr, out: Set<string>): void {
+  switch (e.kind) {
+    case "name":
+      out.add(e.name);
+      return;
+    case "number":
+      return;
+    case "call":
+      e.args.forEach((a) => namesOf(a, out));
+      return;
+    case "binary":
+      namesOf(e.left, out);
+      namesOf(e.right, out);
+      return;
+    case "unary":
+      namesOf(e.operand, out);
+      return;
+    case "paren":
+      namesOf(e.expr, out);
+      return;
+  }
+}
+
+/** Every data column a formula reads (response, fixed terms, random left sides, grouping factors). */
+export function formulaColumns(formula: ModelFormula): string[] {
+  const out = new Set<string>();
+  const vars = [
+    ...(formula.fixed.response ? [formula.fixed.response] : []),
+    ...formula.fixed.variables,
+    ...formula.random.flatMap((r) => [...r.lhs.variables, ...r.groupVariables]),
+  ];
+  for (const v of vars) namesOf(v.expr, out);
+  return [...out];
+}
+
+function checkColumns(body: CreateStatisticalModelBody, formula: ModelFormula, columns: readonly string[]): void {
+  const known = new Set(columns);
+  const details: ErrorDetail[] = formulaColumns(formula)
+    .filter((c) => !known.has(c))
+    .map((c) => ({ path: "specification.formula", message: `'${c}' is not a column of the observations` }));
+  const timeColumn = body.model_class === "TimeSeries" ? body.specification.time_structure?.time_column : undefined;
+  if (timeColumn !== undefined && !known.has(timeColumn)) {
+    details.push({ path: "specification.time_structure.time_column", message: `'${timeColumn}' is not a column of the observations` });
+  }
+  if (details.length > 0) {
+    const names = details.map((d) => /'(.*)'/.exec(d.message)?.[1]).join(", ");
+    throw new RuleViolationError(`unknown columns: ${names} (the observations have: ${[...known].sort().join(", ") || "none"})`, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics helpers (small tests not in core yet)
+
+function finite(x: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) out.push(x[i]!);
+  return out;
+}
+
+/** Jarque–Bera normality test of residuals (Jarque & Bera 1987; R: tseries::jarque.bera.test). */
+export function jarqueBera(x: ArrayLike<number>): GoodnessOfFitCheck | null {
+  const v = finite(x);
+  const n = v.length;
+  if (n < 8) return null;
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (const a of v) {
+    const d = a - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  if (!(m2 > 0)) return null;
+  const skew = m3 / m2 ** 1.5;
+  const kurt = m4 / (m2 * m2);
+  const statistic = (n / 6) * (skew * skew + ((kurt - 3) * (kurt - 3)) / 4);
+  const p = chiSquareUpper(statistic, 2);
+  return {
+    check: "residual_normality_jarque_bera",
+    statistic,
+    df: 2,
+    p_value: p,
+    passed: p >= GOF_ALPHA,
+    description: "Jarque-Bera test that the residuals are normal (skewness 0, kurtosis 3)",
+  };
+}
+
+/** Ljung–Box test of residual autocorrelation (R: Box.test(resid, lag, "Ljung-Box", fitdf)). */
+function ljungBoxCheck(residuals: ArrayLike<number>, fitdf: number, description: string, seasonalPeriod?: number): GoodnessOfFitCheck | null {
+  const n = finite(residuals).length;
+  // Box & Jenkins' customary lag: 10, or two seasons; at most a quarter of the series.
+  let lag = Math.min(seasonalPeriod && seasonalPeriod > 1 ? 2 * seasonalPeriod : 10, Math.floor(n / 4));
+  lag = Math.max(lag, fitdf + 1);
+  if (lag >= n || lag < 1) return null;
+  const r = ljungBox(residuals, lag, fitdf);
+  return { check: "residual_autocorrelation_ljung_box", statistic: r.statistic, df: r.df, p_value: r.p_value, passed: r.p_value >= GOF_ALPHA, description: `${description} (lag ${lag})` };
+}
+
+/** Hosmer–Lemeshow test of a logistic fit over g groups of equal size by fitted probability (Hosmer & Lemeshow 2000, §5.2.2). */
+export function hosmerLemeshow(y: readonly number[], p: readonly number[], g = 10): GoodnessOfFitCheck | null {
+  const n = y.length;
+  if (n < 2 * g) return null;
+  const order = [...p.keys()].sort((a, b) => p[a]! - p[b]!);
+  let statistic = 0;
+  for (let k = 0; k < g; k++) {
+    const idx = order.slice(Math.floor((k * n) / g), Math.floor(((k + 1) * n) / g));
+    const obs = idx.reduce((s, i) => s + y[i]!, 0);
+    const exp = idx.reduce((s, i) => s + p[i]!, 0);
+    const m = idx.length;
+    const denom = exp * (1 - exp / m);
+    if (denom > 0) statistic += ((obs - exp) * (obs - exp)) / denom;
+  }
+  const pValue = chiSquareUpper(statistic, g - 2);
+  return {
+    check: "hosmer_lemeshow",
+    statistic,
+    df: g - 2,
+    p_value: pValue,
+    passed: pValue >= GOF_ALPHA,
+    description: "Hosmer-Lemeshow test over deciles of fitted probability",
+  };
+}
+
+function quantile7(sorted: readonly number[], prob: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * prob;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** R's summary() five numbers plus mean and sd of the finite residuals. */
+function summariseResiduals(x: ArrayLike<number>): Record<string, number> {
+  const s = finite(x).sort((a, b) => a - b);
+  const n = s.length;
+  const mean = s.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  return { min: s[0] ?? NaN, q1: quantile7(s, 0.25), median: quantile7(s, 0.5), q3: quantile7(s, 0.75), max: s[n - 1] ?? NaN, mean, sd };
+}
+
+function gof(checks: (GoodnessOfFitCheck | null)[]): { goodness_of_fit: GoodnessOfFitCheck[]; passed: boolean } {
+  const list = checks.filter((c): c is GoodnessOfFitCheck => c !== null);
+  return { goodness_of_fit: list, passed: list.every((c) => c.passed) };
+}
+
+function covarianceOf(terms: readonly string[], cov: readonly ArrayLike<number>[]): { terms: string[]; matrix: number[][] } {
+  return { terms: [...terms], matrix: cov.map((r) => Array.from(r)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting
+
+/** Fits a checked request to rows (ids are the observation ids of the rows); pure apart from the maths' CPU time. */
+export function fitSpecification(input: FitInput, rows: Record<string, unknown>[], ids: readonly number[]): FitResults {
+  const options = input.options ?? {};
+  const level = options.level ?? 0.95;
+  const formula = parseFormulaOrFail(input.specification.formula);
+  if (input.model_class === "TimeSeries") return fitTimeSeries(input, rows, level);
+  if (formula.random.length > 0) return fitMixed(formula, rows, ids, options, level);
+  if (options.family === "binomial") return fitLogistic(formula, rows, ids, level);
+  return fitLinear(formula, rows, ids, level);
+}
+
+function fitLinear(formula: ModelFormula, rows: Record<string, unknown>[], ids: readonly number[], level: number): FitResults {
+  const fit = fitLinearModel(formula, rows, { level });
+  const conf = predictLinearModel(fit, rows, { interval: "confidence", level });
+  const pred = predictLinearModel(fit, rows, { interval: "prediction", level });
+  const checks = gof([
+    jarqueBera(fit.residuals),
+    ljungBoxCheck(fit.residuals, 0, "Ljung-Box test that the residuals, in observation order, are uncorrelated"),
+  ]);
+  return {
+    fitted_parameters: { model: "lm", fixed_effects: fit.fixed_effects, aliased: fit.aliased, sigma: fit.sigma, df_residual: fit.df_residual },
+    model_diagnostics: {
+      aic: fit.aic,
+      bic: fit.bic,
+      r_squared: fit.r_squared,
+      adj_r_squared: fit.adj_r_squared,
+      log_likelihood: fit.log_likelihood,
+      f_statistic: fit.f_statistic,
+      nobs: fit.nobs,
+      dropped_rows: fit.dropped_rows,
+      residual_analysis: fit.residual_analysis,
+      ...checks,
+    },
+    predictions: conf.map((c, k) => ({
+      row: c.row,
+      observation_id: ids[c.row] ?? null,
+      estimate: c.estimate,
+      std_error: c.std_error,
+      lower: c.lower,
+      upper: c.upper,
+      prediction_lower: pred[k]!.lower,
+      prediction_upper: pred[k]!.upper,
+    })),
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: "Wald, Student t on the residual df (R: confint.lm)",
+      prediction_intervals:
+        "fitted values of the data rows: lower/upper = confidence interval of the mean, prediction_lower/prediction_upper = prediction interval (R: predict.lm)",
+      sigma: fit.sigma,
+      df_residual: fit.df_residual,
+      covariance: covarianceOf(fit.fixed_effects.map((r) => r.term), fit.covariance),
+    },
+  };
+}
+
+function fitLogistic(formula: ModelFormula, rows: Record<string, unknown>[], ids: readonly number[], level: number): FitResults {
+  const fit = fitLogisticRegression(formula, rows, { level });
+  const preds = predictLogisticRegression(fit, rows, { level });
+  const response = formula.fixed.response?.expr;
+  let hl: GoodnessOfFitCheck | null = null;
+  if (response?.kind === "name") {
+    const y: number[] = [];
+    const p: number[] = [];
+    for (const pr of preds) {
+      const v = Number(rows[pr.row]![response.name]);
+      if (v === 0 || v === 1) {
+        y.push(v);
+        p.push(pr.estimate);
+      }
+    }
+    if (y.length === preds.length) hl = hosmerLemeshow(y, p);
+  }
+  const checks = gof([hl]);
+  return {
+    fitted_parameters: { model: "glm-binomial", fixed_effects: fit.fixed_effects, aliased: fit.aliased, success_level: fit.success_level },
+    model_diagnostics: {
+      aic: fit.aic,
+      bic: fit.bic,
+      r_squared: fit.null_deviance > 0 ? 1 - fit.deviance / fit.null_deviance : null,
+      r_squared_kind: "McFadden",
+      log_likelihood: fit.log_likelihood,
+      deviance: fit.deviance,
+      null_deviance: fit.null_deviance,
+      df_residual: fit.df_residual,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      warnings: fit.warnings,
+      nobs: fit.nobs,
+      dropped_rows: fit.dropped_rows,
+      residual_analysis: { deviance: fit.deviance, df_residual: fit.df_residual },
+      ...checks,
+    },
+    predictions: preds.map((p) => ({ row: p.row, observation_id: ids[p.row] ?? null, estimate: p.estimate, lower: p.lower, upper: p.upper, link: p.link, link_std_error: p.link_std_error })),
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: "Wald, standard normal (R: confint.default)",
+      prediction_intervals: "probabilities: Wald interval on the logit scale mapped through plogis (R: predict.glm type = 'link')",
+      covariance: covarianceOf(fit.fixed_effects.map((r) => r.term), fit.covariance),
+    },
+  };
+}
+
+function fitMixed(formula: ModelFormula, rows: Record<string, unknown>[], ids: readonly number[], options: ModelOptions, level: number): FitResults {
+  const fit = fitLinearMixedModel(formula, rows, {
+    reml: options.reml !== false,
+    level,
+    ...(options.p_value_method ? { pValueMethod: options.p_value_method } : {}),
+  });
+  const conf = predictLinearMixedModel(fit, rows, { interval: "confidence", level });
+  const pred = predictLinearMixedModel(fit, rows, { interval: "prediction", level });
+  const checks = gof([
+    jarqueBera(fit.residuals),
+    {
+      check: "non_singular_fit",
+      statistic: null,
+      p_value: null,
+      passed: !fit.singular,
+      description: "no random-effect standard deviation is estimated at (nearly) zero (lme4: isSingular, tol 1e-4)",
+    },
+    {
+      check: "optimizer_converged",
+      statistic: fit.optimizer.evaluations,
+      p_value: null,
+      passed: fit.optimizer.converged,
+      description: "the (RE)ML optimiser converged",
+    },
+  ]);
+  return {
+    fitted_parameters: {
+      model: "lmer",
+      reml: fit.reml,
+      fixed_effects: fit.fixed_effects,
+      p_value_method: fit.p_value_method,
+      variance_components: fit.variance_components.map((v) => ({ group: v.group, term: v.term, sd: v.sd, variance: v.variance })),
+      correlations: fit.correlations,
+      random_effects: fit.random_effects,
+      theta: fit.theta,
+      sigma: fit.sigma,
+      ngroups: fit.ngroups,
+      aliased: fit.aliased,
+    },
+    model_diagnostics: {
+      aic: fit.aic,
+      bic: fit.bic,
+      r_squared: fit.r2_conditional,
+      r_squared_marginal: fit.r2_marginal,
+      r_squared_conditional: fit.r2_conditional,
+      r_squared_kind: "Nakagawa-Schielzeth conditional",
+      log_likelihood: fit.log_likelihood,
+      criterion: fit.criterion,
+      criterion_kind: fit.reml ? "REML" : "deviance",
+      df: fit.df,
+      nobs: fit.nobs,
+      dropped_rows: fit.dropped_rows,
+      singular: fit.singular,
+      optimizer: fit.optimizer,
+      residual_analysis: fit.residual_analysis,
+      ...checks,
+    },
+    predictions: conf.map((c, k) => ({
+      row: c.row,
+      observation_id: ids[c.row] ?? null,
+      estimate: c.estimate,
+      std_error: c.std_error,
+      lower: c.lower,
+      upper: c.upper,
+      prediction_lower: pred[k]!.lower,
+      prediction_upper: pred[k]!.upper,
+    })),
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: fit.p_value_method === "normal" ? "Wald, standard normal (lme4: confint(method = 'Wald'))" : "Wald, Student t on n - p df",
+      prediction_intervals:
+        "fitted values including the conditional modes of each row's groups; lower/upper from vcov(beta) (fixed-effect uncertainty, normal quantiles), prediction_lower/prediction_upper widened by sigma^2",
+      sigma: fit.sigma,
+      covariance: covarianceOf(fit.fixed_effects.map((r) => r.term), fit.covariance),
+    },
+  };
+}
+
+function fitTimeSeries(input: FitInput, rows: Record<string, unknown>[], level: number): FitResults {
+  const options = input.options ?? {};
+  const ts = input.specification.time_structure as TimeStructure;
+  const horizon = options.forecast_horizon;
+  const fit = fitTimeSeriesModel(input.specification.formula, rows, ts, {
+    ...(horizon ? { forecast_horizon: horizon } : {}),
+    ...(options.forecast_rows ? { forecast_rows: options.forecast_rows } : {}),
+    level,
+  });
+  const [p, , q] = ts.order;
+  const [P, , Q] = ts.seasonal?.order ?? [0, 0, 0];
+  const fitdf = p + q + P + Q;
+  const checks = gof([
+    ljungBoxCheck(fit.residuals, fitdf, `Ljung-Box test that the innovations are uncorrelated (fitdf ${fitdf})`, ts.seasonal?.period),
+    jarqueBera(fit.residuals),
+  ]);
+  // Future time labels when the time column is numeric and regularly spaced at its end.
+  const times = rows.map((r) => Number(r[ts.time_column])).filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
+  const step = times.length >= 2 ? times[times.length - 1]! - times[times.length - 2]! : NaN;
+  const last = times[times.length - 1];
+  return {
+    fitted_parameters: { model: "arima", order: ts.order, seasonal: ts.seasonal ?? null, coefficients: fit.coefficients, sigma2: fit.sigma2 },
+    model_diagnostics: {
+      aic: fit.aic,
+      bic: fit.bic,
+      r_squared: null,
+      log_likelihood: fit.log_likelihood,
+      sigma2: fit.sigma2,
+      nobs: fit.nobs,
+      optimizer: fit.optimizer,
+      residual_analysis: summariseResiduals(fit.residuals),
+      ...checks,
+    },
+    predictions: fit.forecasts.map((f) => ({
+      step: f.step,
+      ...(last !== undefined && step > 0 ? { time: Number((last + f.step * step).toPrecision(12)) } : {}),
+      estimate: f.estimate,
+      std_error: f.std_error,
+      lower: f.lower,
+      upper: f.upper,
+    })),
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: "standard errors from the Hessian of the exact likelihood (R: arima var.coef)",
+      prediction_intervals: "forecasts: estimate +- normal quantile x forecast standard error (R: predict.Arima)",
+      forecast_horizon: horizon ?? 0,
+      covariance: covarianceOf(fit.coefficients.map((c) => c.term), fit.covariance),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration
+
+function iso(ctx: ServiceContext): string {
+  return new Date(ctx.clock()).toISOString();
+}
+
+/** Something that runs queued fits (services/model-jobs.ts). */
+export interface ModelJobQueue {
+  enqueue(id: string): void;
+}
+
+/**
+ * Checks and fits a request: small data is fitted at once and stored as completed (201); large
+ * data or options.async is stored as queued and handed to the job runner (202). Bad requests are
+ * a 422 and store nothing.
+ */
+export async function createStatisticalModel(
+  ctx: ServiceContext,
+  jobs: ModelJobQueue,
+  experimentId: string,
+  body: CreateStatisticalModelBody,
+): Promise<{ model: StatisticalModelRow; queued: boolean }> {
+  await getExperiment(ctx, experimentId);
+  checkSupported(body);
+  const formula = parseFormulaOrFail(body.specification.formula);
+  checkSpecification(body, formula);
+  const n = await countObservations(ctx.db, experimentId);
+  if (n === 0) {
+    throw new RuleViolationError(`experiment ${experimentId} has no observations; POST them to /v1/experiments/${experimentId}/observations first`, [
+      { path: "observations", message: "no observations" },
+    ]);
+  }
+  checkColumns(body, formula, await observationColumns(ctx.db, experimentId));
+  const now = iso(ctx);
+  const base = {
+    id: randomUUID(),
+    experiment_id: experimentId,
+    model_class: body.model_class,
+    specification: body.specification,
+    estimation_method: body.estimation_method,
+    options: body.options ?? null,
+    fitted_parameters: null,
+    model_diagnostics: null,
+    predictions: null,
+    uncertainty_quantification: null,
+    computed_at: null,
+    error: null,
+    created_at: now,
+  };
+  if (body.options?.async === true || n > ASYNC_ROW_THRESHOLD) {
+    const model: StatisticalModelRow = { ...base, status: "queued", progress: 0 };
+    await insertStatisticalModel(ctx.db, model);
+    jobs.enqueue(model.id);
+    return { model, queued: true };
+  }
+  const { rows, ids } = await loadObservations(ctx.db, experimentId);
+  const results = fitSpecification({ model_class: body.model_class, specification: body.specification, options: body.options }, rows, ids);
+  const model: StatisticalModelRow = { ...base, ...results, computed_at: iso(ctx), status: "completed", progress: 1 };
+  await insertStatisticalModel(ctx.db, model);
+  return { model, queued: false };
+}
+
+export async function getStatisticalModel(ctx: ServiceContext, id: string): Promise<StatisticalModelRow> {
+  const found = await findStatisticalModel(ctx.db, id);
+  if (!found) throw new NotFoundError(`statistical model ${id} not found`);
+  return found;
+}
+
+export async function listExperimentModels(ctx: ServiceContext, experimentId: string): Promise<StatisticalModelRow[]> {
+  await getExperiment(ctx, experimentId);
+  return listStatisticalModels(ctx.db, experimentId);
+}
+
+/** The message stored for a failed background fit: the rule broken, or a generic internal error. */
+export function failureMessage(err: unknown): { message: string; unexpected: boolean } {
+  if (err instanceof ApiError || err instanceof InvalidArgumentError) return { message: err.message, unexpected: false };
+  if (err instanceof ConvergenceError) return { message: `the fit did not converge: ${err.message}`, unexpected: false };
+  return { message: "internal error while fitting", unexpected: true };
+}
