@@ -7,6 +7,7 @@ import { createApp } from "./app.js";
 import { openDb } from "./db/client.js";
 import { EnvError, ensureDatabaseDirectory, parseEnv } from "./env.js";
 import { createEdgeClient } from "./services/edge-client.js";
+import { createBoLoop } from "./services/bo-loop.js";
 import { createOutboxDispatcher } from "./services/outbox.js";
 import { createRetentionJob } from "./services/retention.js";
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   outbox.start();
   void import("./services/model-jobs.js").then((m) => m.modelJobRunner(db).recover()); // re-queue / fail fits left by a previous run
   retention.start();
+  const boLoop = createBoLoop({ db, onEnqueue: () => outbox.kick() }).start(); // BO rounds through the edge (MVX_BO_LOOP_INTERVAL_MS)
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     server.close();
     await outbox.stop();
     await retention.stop();
+    await boLoop.stop();
     db.$client.close();
     process.exit(0);
   };

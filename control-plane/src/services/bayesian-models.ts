@@ -56,7 +56,12 @@ type Point = Record<string, ParameterValue>;
 interface Settings {
   goal: Goal;
   options: BayesOptOptions;
+  /** Served at the edge by the BO loop (services/bo-loop.ts); at most one active model per experiment. */
+  active?: boolean;
 }
+
+/** Key of convergence_metrics holding the BO loop's rounds (kept across posterior updates). */
+export const LOOP_KEY = "bo_loop";
 
 /** A BayesianModel as the routes answer it. */
 export interface BayesianModelView {
@@ -68,6 +73,7 @@ export interface BayesianModelView {
   parameter_space: Record<string, unknown>;
   goal: Goal;
   options: Record<string, unknown>;
+  active: boolean;
   posterior_state: Record<string, unknown> | null;
   next_points: SuggestedPoint[];
   convergence_metrics: Record<string, unknown> | null;
@@ -91,10 +97,14 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
-function splitHyperparameters(stored: Record<string, unknown>): { hyperparameters: Record<string, unknown>; settings: Settings } {
+/** The stored hyperparameters without the settings, and the settings (goal, options, active). */
+export function splitHyperparameters(stored: Record<string, unknown>): { hyperparameters: Record<string, unknown>; settings: Settings } {
   const { [SETTINGS_KEY]: raw, ...hyperparameters } = stored;
   const s = (raw ?? {}) as Partial<Settings>;
-  return { hyperparameters, settings: { goal: s.goal === "minimize" ? "minimize" : "maximize", options: s.options ?? {} } };
+  return {
+    hyperparameters,
+    settings: { goal: s.goal === "minimize" ? "minimize" : "maximize", options: s.options ?? {}, ...(s.active === true ? { active: true } : {}) },
+  };
 }
 
 function specOf(row: Pick<BayesianModelRow, "model_type" | "acquisition_function" | "parameter_space">, hyperparameters: Record<string, unknown> | undefined, settings: Settings): BayesOptSpec {
@@ -148,7 +158,8 @@ function checkPoint(space: ParameterSpace, point: Point, path: string, inBounds:
   }
 }
 
-function view(row: BayesianModelRow, iterations: IterationRow[]): BayesianModelView {
+/** The route's view of a stored model. */
+export function view(row: BayesianModelRow, iterations: IterationRow[]): BayesianModelView {
   const { hyperparameters, settings } = splitHyperparameters(row.hyperparameters);
   return {
     id: row.id,
@@ -159,6 +170,7 @@ function view(row: BayesianModelRow, iterations: IterationRow[]): BayesianModelV
     parameter_space: row.parameter_space as unknown as Record<string, unknown>,
     goal: settings.goal,
     options: settings.options as Record<string, unknown>,
+    active: settings.active === true,
     posterior_state: row.posterior_state ?? null,
     next_points: (row.next_points ?? []) as SuggestedPoint[],
     convergence_metrics: row.convergence_metrics ?? null,
@@ -168,7 +180,7 @@ function view(row: BayesianModelRow, iterations: IterationRow[]): BayesianModelV
   };
 }
 
-async function getRow(ctx: ServiceContext, id: string): Promise<BayesianModelRow> {
+export async function getRow(ctx: ServiceContext, id: string): Promise<BayesianModelRow> {
   const row = await findBayesianModel(ctx.db, id);
   if (!row) throw new NotFoundError(`bayesian model ${id} not found`);
   return row;
@@ -270,6 +282,43 @@ export async function listExperimentBayesianModels(ctx: ServiceContext, experime
  */
 export async function addObservations(ctx: ServiceContext, id: string, body: ObservationsBody): Promise<BayesianModelView> {
   const row = await getRow(ctx, id);
+  const update = computePosteriorUpdate(ctx, row, body);
+  try {
+    await commitPosteriorUpdate(ctx.db, id, update.changes, update.iterations);
+  } catch (e) {
+    throw posteriorConflict(e, id, update.observedBefore);
+  }
+  return view({ ...row, ...update.changes }, update.iterations);
+}
+
+/** A posterior update computed but not yet stored: the model row's new fields and the new iterations. */
+export interface PosteriorUpdate {
+  changes: {
+    posterior_state: Record<string, unknown>;
+    next_points: SuggestedPoint[];
+    convergence_metrics: Record<string, unknown>;
+    updated_at: string;
+  };
+  iterations: IterationRow[];
+  /** Observations stored before this update (the new iterations are numbered from observedBefore + 1). */
+  observedBefore: number;
+}
+
+/** The 409 of a posterior update that lost a race on its iteration numbers; other errors as they are. */
+export function posteriorConflict(e: unknown, id: string, observedBefore: number): unknown {
+  if (!isUniqueViolation(e)) return e;
+  const message = `another posterior update of bayesian model ${id} stored iteration ${observedBefore + 1} first; posterior updates are sequential, retry`;
+  return new ConflictError(message, [{ path: "observations", message }]);
+}
+
+/**
+ * The posterior update of POST /observations, computed from the stored row without writing it:
+ * checks the points, restores the surrogate, observes, refits, suggests batch_size fresh points and
+ * recomputes the convergence metrics (keeping the BO loop's rounds). Used by the route and by the
+ * BO loop (which stores it together with its new round and allocation push).
+ */
+export function computePosteriorUpdate(ctx: ServiceContext, row: BayesianModelRow, body: ObservationsBody): PosteriorUpdate {
+  const id = row.id;
   const started = performance.now();
   const { model: before, settings } = restore(row);
   const { hyperparameters } = splitHyperparameters(row.hyperparameters);
@@ -299,9 +348,11 @@ export async function addObservations(ctx: ServiceContext, id: string, body: Obs
     searchOptions(settings.options),
     createRng(`${seed}:suggest:${total}`),
   );
+  const loop = row.convergence_metrics?.[LOOP_KEY];
   const convergence_metrics: Record<string, unknown> = {
     ...convergenceMetrics(model, { previous_posterior_state: (row.posterior_state ?? null) as SurrogatePosteriorState | null, next_points }),
     posterior_update_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    ...(loop !== undefined ? { [LOOP_KEY]: loop } : {}),
   };
   const now = iso(ctx);
   const iterationRows: IterationRow[] = iterations.map((it) => ({
@@ -315,14 +366,7 @@ export async function addObservations(ctx: ServiceContext, id: string, body: Obs
     created_at: now,
   }));
   const posterior_state = { ...(model.fitted as NonNullable<BayesOptModel["fitted"]>).posterior_state } as Record<string, unknown>;
-  try {
-    await commitPosteriorUpdate(ctx.db, id, { posterior_state, next_points, convergence_metrics, updated_at: now }, iterationRows);
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const message = `another posterior update of bayesian model ${id} stored iteration ${n + 1} first; posterior updates are sequential, retry`;
-    throw new ConflictError(message, [{ path: "observations", message }]);
-  }
-  return view({ ...row, posterior_state, next_points, convergence_metrics, updated_at: now }, iterationRows);
+  return { changes: { posterior_state, next_points, convergence_metrics, updated_at: now }, iterations: iterationRows, observedBefore: n };
 }
 
 /** POST /v1/bayesian-models/:id/suggest: the next `count` points, stored as next_points. */

@@ -179,13 +179,16 @@ export async function transitionExperiment(db: Db, cmd: TransitionCommand): Prom
 /**
  * The INSERT of an allocation push into sync_outbox, built in SQL from the committed rows (so it
  * carries the combinations in force and, when the experiment has an active bandit configuration,
- * its `bandit` object). Inserts only when the experiment is `status` at allocation_version
+ * its `bandit` object). When the experiment has an active BayesianModel with a current BO-loop
+ * round (convergence_metrics.bo_loop.current, services/bo-loop.ts), the round's suggested points
+ * are the `combinations` instead of the design's, and no bandit object is sent (its arms are the
+ * design's combinations). Inserts only when the experiment is `status` at allocation_version
  * `version`, so it belongs in the same batch as the write that moved it there.
  */
 export function enqueueAllocationPushSql(p: { id: string; status: ExperimentStatus; version: number; hashVersion: number; now: string }) {
   return sql`INSERT INTO sync_outbox (experiment_id, kind, version, payload, attempts, next_attempt_at, created_at)
       SELECT m.experiment_id, 'allocation', m.allocation_version,
-        CASE WHEN b.edge_bandit IS NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END,
+        CASE WHEN b.edge_bandit IS NULL OR p.bo_combinations IS NOT NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END,
         0, ${p.now}, ${p.now}
       FROM multivariate_experiments m JOIN experiments e ON e.id = m.experiment_id
       JOIN (SELECT json_object(
@@ -194,9 +197,15 @@ export function enqueueAllocationPushSql(p: { id: string; status: ExperimentStat
           'status', e2.status,
           'hash_version', ${p.hashVersion},
           'salt', m2.hash_salt,
-          'combinations', json(m2.combinations),
-          'issued_at', ${p.now}) AS base
+          'combinations', json(coalesce(bo.combinations, m2.combinations)),
+          'issued_at', ${p.now}) AS base,
+          bo.combinations AS bo_combinations
         FROM multivariate_experiments m2 JOIN experiments e2 ON e2.id = m2.experiment_id
+        LEFT JOIN (SELECT experiment_id, json_extract(convergence_metrics, '$.bo_loop.current.combinations') AS combinations
+          FROM bayesian_models
+          WHERE experiment_id = ${p.id} AND json_extract(hyperparameters, '$.acquisition_settings.active') = 1
+            AND json_extract(convergence_metrics, '$.bo_loop.current.combinations') IS NOT NULL
+          ORDER BY created_at DESC LIMIT 1) bo ON bo.experiment_id = m2.experiment_id
         WHERE m2.experiment_id = ${p.id}) p
       LEFT JOIN bandit_configurations b ON b.experiment_id = m.experiment_id AND b.is_active = 1
       WHERE m.experiment_id = ${p.id} AND e.status = ${p.status} AND m.allocation_version = ${p.version}

@@ -11,6 +11,7 @@ import {
   predictForModel,
   suggestForModel,
 } from "../../services/bayesian-models.js";
+import { setModelActive } from "../../services/bo-loop.js";
 import type { ServiceContext } from "../../services/experiments.js";
 import { IdParamSchema, bearerSecurity, errorResponses } from "../schemas.js";
 import {
@@ -19,6 +20,7 @@ import {
   CreateBayesianModelSchema,
   ObservationsBodySchema,
   ObservationsResponseSchema,
+  PatchBayesianModelSchema,
   PredictBodySchema,
   PredictResponseSchema,
   SuggestBodySchema,
@@ -67,6 +69,22 @@ const getModelRoute = createRoute({
   security: bearerSecurity,
   request: { params: IdParamSchema },
   responses: { 200: json(BayesianModelSchema, "The model"), ...errorResponses(400, 401, 404) },
+});
+
+const patchModelRoute = createRoute({
+  method: "patch",
+  path: "/v1/bayesian-models/{id}",
+  tags,
+  summary: "Serve the model at the edge (active: true) or stop serving it (active: false)",
+  description:
+    "An active model's next_points are served as the experiment's combinations bo-<round>-<k> (variable_values = the point, " +
+    "equal traffic) while the experiment runs; the BO loop (every MVX_BO_LOOP_INTERVAL_MS) observes each round's mean rewards " +
+    "(standard error squared as noise_variance) once every point has options.min_rewards_per_point rewards (default 30) or " +
+    "the round is older than options.max_round_seconds, and pushes the next suggestions. Rounds are recorded in " +
+    "convergence_metrics.bo_loop. 409 when another model of the experiment is active; 422 without next_points.",
+  security: bearerSecurity,
+  request: { params: IdParamSchema, body: body(PatchBayesianModelSchema) },
+  responses: { 200: json(BayesianModelSchema, "The model (without iterations)"), ...errorResponses(400, 401, 404, 409, 415, 422) },
 });
 
 const observationsRoute = createRoute({
@@ -120,6 +138,11 @@ export function registerBayesianModelRoutes(app: OpenAPIHono, ctx: ServiceContex
   app.openapi(getModelRoute, async (c) => {
     const { id } = c.req.valid("param");
     return c.json(await getBayesianModel(ctx, id), 200);
+  });
+
+  app.openapi(patchModelRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await setModelActive(ctx, id, c.req.valid("json").active), 200);
   });
 
   app.openapi(observationsRoute, async (c) => {

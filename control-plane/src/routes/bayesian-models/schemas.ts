@@ -54,6 +54,19 @@ export const BayesOptOptionsSchema = z
     raw_samples: z.number().int().min(1).max(2048).optional(),
     restarts: z.number().int().min(1).max(20).optional(),
     max_iterations: z.number().int().min(1).max(500).optional(),
+    min_rewards_per_point: z
+      .number()
+      .int()
+      .min(2)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: "BO loop: rewards each served point needs before its round closes (default 30)" }),
+    max_round_seconds: z
+      .number()
+      .positive()
+      .optional()
+      .openapi({ description: "BO loop: a round older than this closes with the points that have at least 2 rewards" }),
+    metric: z.string().min(1).max(64).optional().openapi({ description: "BO loop: the experiment_results metric observed (default reward)" }),
   })
   .openapi("BayesOptOptions");
 export type BayesOptOptions = z.infer<typeof BayesOptOptionsSchema>;
@@ -89,6 +102,17 @@ export type ObservationsBody = z.infer<typeof ObservationsBodySchema>;
 export const SuggestBodySchema = z.strictObject({ count: z.number().int().min(1).max(20).default(1) }).openapi("BayesOptSuggestRequest");
 
 export const PredictBodySchema = z.strictObject({ points: z.array(PointSchema).min(1).max(1000) }).openapi("BayesOptPredictRequest");
+
+export const PatchBayesianModelSchema = z
+  .strictObject({
+    active: z.boolean().openapi({
+      description:
+        "true: the model's next_points are served at the edge as combinations bo-<round>-<k> while the experiment runs, " +
+        "and the BO loop feeds their rewards back as observations; at most one active model per experiment (409)",
+    }),
+  })
+  .openapi("PatchBayesianModel");
+export type PatchBayesianModelBody = z.infer<typeof PatchBayesianModelSchema>;
 
 export const SuggestedPointSchema = z
   .object({ point: PointSchema, acquisition_value: z.number().nullable() })
@@ -131,6 +155,7 @@ const modelFields = {
   parameter_space: z.record(z.string(), z.unknown()),
   goal: GoalSchema,
   options: z.record(z.string(), z.unknown()),
+  active: z.boolean().openapi({ description: "served at the edge by the BO loop (PATCH {active})" }),
   posterior_state: z.union([PosteriorStateSchema, z.null()]),
   next_points: z.array(SuggestedPointSchema),
   convergence_metrics: z.union([ConvergenceSchema, z.null()]),

@@ -25,6 +25,7 @@ export * from "./discounting.js";
 export * from "./page-hinkley.js";
 export * from "./cusum.js";
 export * from "./regret.js";
+export * from "./lai-robbins.js";
 export * from "./off-policy-types.js";
 export * from "./ipw.js";
 export * from "./aipw.js";

@@ -9,7 +9,7 @@
 // was chosen by its posterior sample, that decision draw is counted as one of D + 1 draws, so a
 // logged propensity is never 0. probability = epsilon/K + (1 - epsilon) * estimate.
 
-import type { Rng } from "../random/rng.js";
+import { createRng, type Rng } from "../random/rng.js";
 import { InvalidArgumentError } from "../errors.js";
 import { applyRewardAt, initialArmStats } from "./arm-stats.js";
 import { argmaxRandomTie } from "./argmax.js";
@@ -49,6 +49,22 @@ export function thompsonSampling(options: ThompsonSamplingOptions): ArmStatsPoli
   if (!(Number.isInteger(draws) && draws >= 1)) throw new InvalidArgumentError(`propensity_draws must be an integer >= 1, got ${draws}`, "propensity_draws");
   const eps = options.exploration_rate;
 
+  // P(arm is the argmax of a posterior draw) depends only on the statistics, which change far less
+  // often than decisions are made (at most once per published reward). So it is estimated once per
+  // distinct statistics, from a stream seeded by the statistics themselves, and reused: a decision
+  // costs one posterior draw, and its propensity is a deterministic function of the state.
+  let cachedKey = "";
+  let cachedQ: number[] = [];
+  const argmaxProbabilities = (stats: readonly ArmStats[]): number[] => {
+    const key = stats.map((s) => `${s.n},${s.sum},${s.sum_sq}`).join(";");
+    if (key !== cachedKey || cachedQ.length !== stats.length) {
+      const posteriors = armPosteriors(stats, rewardType, options.arm_definitions);
+      cachedQ = monteCarloArgmaxProbabilities(stats.length, draws, (i, r) => posteriors[i]!.sample(r), createRng(`ts-propensity:${key}`));
+      cachedKey = key;
+    }
+    return cachedQ;
+  };
+
   /** The chosen arm and whether it came from the posterior draw (not the uniform floor). */
   const chooseWithBranch = (stats: readonly ArmStats[], rng: Rng): { arm: number; sampled: boolean } => {
     assertStatsShape(stats, arm_ids);
@@ -68,8 +84,7 @@ export function thompsonSampling(options: ThompsonSamplingOptions): ArmStatsPoli
       const { arm, sampled } = chooseWithBranch(stats, rng);
       const k = stats.length;
       if (eps >= 1) return decisionFrom(arm_ids, arm, new Array<number>(k).fill(1 / k));
-      const posteriors = armPosteriors(stats, rewardType, options.arm_definitions);
-      const q = monteCarloArgmaxProbabilities(k, draws, (i, r) => posteriors[i]!.sample(r), rng);
+      const q = argmaxProbabilities(stats);
       const est = sampled ? q.map((p, i) => (p * draws + (i === arm ? 1 : 0)) / (draws + 1)) : q;
       return decisionFrom(arm_ids, arm, est.map((p) => eps / k + (1 - eps) * p));
     },

@@ -14,8 +14,15 @@ describe("npm run simulate", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.some((l) => l.startsWith("ThompsonSampling"))).toBe(true);
     const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
-    expect(Object.keys(last)).toEqual(["algorithm", "horizon", "runs", "mean_regret", "ci95", "final_arm_shares"]);
+    // The contract's fields, in order, then the additive Lai-Robbins bound.
+    expect(Object.keys(last)).toEqual(["algorithm", "horizon", "runs", "mean_regret", "ci95", "final_arm_shares", "lai_robbins_bound"]);
     expect(last).toMatchObject({ algorithm: "ThompsonSampling", horizon: 300, runs: 4 });
+    // 0.01 / KL(0.04, 0.05) x ln 300, KL(0.04, 0.05) = 0.04 ln 0.8 + 0.96 ln(0.96 / 0.95) (by hand).
+    const kl = 0.04 * Math.log(0.8) + 0.96 * Math.log(0.96 / 0.95);
+    expect(last.lai_robbins_bound as number).toBeCloseTo((0.01 / kl) * Math.log(300), 9);
+    const header = lines.find((l) => l.startsWith("algorithm"))!;
+    expect(header).toContain("Lai-Robbins bound");
+    expect(header).toContain("regret / bound");
   }, 60_000);
 
   it("exits with code 2 and a clear message on bad flags", () => {
