@@ -225,7 +225,7 @@ describe("statistical models", () => {
     expect(ok.status).toBe(201);
   });
 
-  it("unknown columns, no observations, Causal, Bayesian: 422 with honest messages; unknown experiment 404", async () => {
+  it("unknown columns, no observations, Causal / Bayesian / Bootstrap preconditions: 422 with honest messages; unknown experiment 404", async () => {
     const empty = await fit({ model_class: "MixedEffects", specification: { formula: "y ~ x" }, estimation_method: "MLE" });
     expect(empty.status).toBe(422);
     expect(empty.body.error.message).toMatch(/no observations/);
@@ -235,10 +235,20 @@ describe("statistical models", () => {
     expect(unknown.body.error.message).toMatch(/unknown columns: z, site/);
     const causal = await fit({ model_class: "Causal", specification: { formula: "y ~ x" }, estimation_method: "MLE" });
     expect(causal.status).toBe(422);
-    expect(causal.body.error.message).toBe("Causal models (CUPED, difference-in-differences, ANCOVA) are not available yet");
+    expect(detailPaths(causal.body)).toEqual(["options.method"]);
+    const noCov = await fit({ model_class: "Causal", specification: { formula: "y ~ x" }, estimation_method: "MLE", options: { method: "cuped" } });
+    expect(detailPaths(noCov.body)).toEqual(["options.covariate"]);
+    const badCov = await fit({ model_class: "Causal", specification: { formula: "y ~ x" }, estimation_method: "MLE", options: { method: "ancova", covariate: "pre" } });
+    expect(badCov.status).toBe(422);
+    expect(detailPaths(badCov.body)).toEqual(["options.covariate"]);
+    const noCluster = await fit({ model_class: "Causal", specification: { formula: "y ~ x" }, estimation_method: "MLE", options: { method: "did" } });
+    expect(detailPaths(noCluster.body)).toEqual(["options.cluster"]);
     const bayes = await fit({ model_class: "MixedEffects", specification: { formula: "y ~ x" }, estimation_method: "Bayesian" });
     expect(bayes.status).toBe(422);
-    expect(bayes.body.error.message).toMatch(/not available yet/);
+    expect(bayes.body.error.message).toMatch(/one random intercept/);
+    const bootMixed = await fit({ model_class: "MixedEffects", specification: { formula: "y ~ (1 | x)" }, estimation_method: "Bootstrap" });
+    expect(bootMixed.status).toBe(422);
+    expect(bootMixed.body.error.message).toMatch(/Bootstrap estimation covers lm/);
     const noTime = await fit({ model_class: "TimeSeries", specification: { formula: "y ~ 1" }, estimation_method: "MLE" });
     expect(noTime.status).toBe(422);
     expect(detailPaths(noTime.body)).toEqual(["specification.time_structure"]);

@@ -1,11 +1,16 @@
 // StatisticalModel orchestration: checks a fit request against the data model's rules (valid
 // formula, specification matching the formula, known columns, observations present, supported
 // class and estimation method), routes it to core's estimator (lmer-style mixed model, lm,
-// logistic glm or ARIMA), adds goodness-of-fit checks and predictions with uncertainty bounds,
-// and stores the result. Large fits (or options.async) are queued for services/model-jobs.ts.
+// logistic glm or ARIMA; causal CUPED / DiD / ANCOVA; the seeded case or cluster bootstrap; the
+// Gibbs sampler of the random-intercept model), adds goodness-of-fit checks and predictions with
+// uncertainty bounds, and stores the result. Large fits (or options.async) are queued for services/model-jobs.ts.
 
 import {
   ConvergenceError,
+  bootstrapCoefficients,
+  createRng,
+  fitBayesianRandomIntercept,
+  fitCausalModel,
   FormulaSyntaxError,
   InvalidArgumentError,
   chiSquareUpper,
@@ -19,6 +24,7 @@ import {
   predictLinearModel,
   predictLogisticRegression,
   specificationSummary,
+  type CausalMethod,
   type FormulaExpr,
   type ModelFormula,
   type TimeStructure,
@@ -45,6 +51,7 @@ export type ModelOptions = NonNullable<CreateStatisticalModelBody["options"]>;
 /** What a fit needs besides the data. */
 export interface FitInput {
   model_class: CreateStatisticalModelBody["model_class"];
+  estimation_method?: CreateStatisticalModelBody["estimation_method"];
   specification: CreateStatisticalModelBody["specification"];
   options: ModelOptions | null | undefined;
 }
@@ -81,15 +88,42 @@ export function parseFormulaOrFail(source: string): ModelFormula {
   }
 }
 
-function checkSupported(body: CreateStatisticalModelBody): void {
+const CAUSAL_METHODS: readonly CausalMethod[] = ["cuped", "did", "ancova"];
+
+function isRandomInterceptOnly(formula: ModelFormula): boolean {
+  const r = formula.random[0];
+  return formula.random.length === 1 && r !== undefined && r.lhs.intercept && r.lhs.terms.length === 0 && r.groupVariables.length === 1;
+}
+
+/** Which class x estimation method pairs exist, and the options each needs. */
+function checkSupported(body: CreateStatisticalModelBody, formula: ModelFormula): void {
+  const options = body.options ?? {};
   if (body.model_class === "Causal") {
-    throw new RuleViolationError("Causal models (CUPED, difference-in-differences, ANCOVA) are not available yet", [
-      { path: "model_class", message: "Causal is not available yet; use MixedEffects, Hierarchical or TimeSeries" },
+    const method = options.method;
+    if (method === undefined || !CAUSAL_METHODS.includes(method)) {
+      throw new RuleViolationError("a Causal model needs options.method: cuped, did or ancova", [{ path: "options.method", message: "one of cuped, did, ancova" }]);
+    }
+    if ((method === "cuped" || method === "ancova") && !options.covariate) {
+      throw new RuleViolationError(`${method} needs options.covariate (the pre-period covariate column)`, [{ path: "options.covariate", message: "required" }]);
+    }
+    if (method === "did" && !options.cluster) {
+      throw new RuleViolationError("difference-in-differences needs options.cluster (the column of the units or clusters)", [{ path: "options.cluster", message: "required" }]);
+    }
+    if (body.estimation_method !== "MLE") {
+      throw new RuleViolationError(`Causal models are estimated by least squares (estimation_method MLE), not ${body.estimation_method}`, [
+        { path: "estimation_method", message: "Causal supports MLE" },
+      ]);
+    }
+    return;
+  }
+  if (body.estimation_method === "Bootstrap" && (body.model_class === "TimeSeries" || formula.random.length > 0)) {
+    throw new RuleViolationError("Bootstrap estimation covers lm / logistic glm coefficients (formulas without random terms); mixed-model and time-series bootstraps are not available", [
+      { path: "estimation_method", message: "Bootstrap needs a formula without random terms and a non-TimeSeries class" },
     ]);
   }
-  if (body.estimation_method !== "MLE") {
-    throw new RuleViolationError(`${body.estimation_method} estimation is not available yet; use MLE`, [
-      { path: "estimation_method", message: `${body.estimation_method} is not available yet (MLE is: ML / REML fits)` },
+  if (body.estimation_method === "Bayesian" && (body.model_class === "TimeSeries" || !isRandomInterceptOnly(formula) || options.family === "binomial")) {
+    throw new RuleViolationError("Bayesian estimation covers the normal linear model with one random intercept, e.g. 'y ~ x + (1 | g)'", [
+      { path: "specification.formula", message: "Bayesian needs exactly one random intercept (1 | g) and a gaussian response" },
     ]);
   }
 }
@@ -194,6 +228,10 @@ function checkColumns(body: CreateStatisticalModelBody, formula: ModelFormula, c
   const timeColumn = body.model_class === "TimeSeries" ? body.specification.time_structure?.time_column : undefined;
   if (timeColumn !== undefined && !known.has(timeColumn)) {
     details.push({ path: "specification.time_structure.time_column", message: `'${timeColumn}' is not a column of the observations` });
+  }
+  for (const key of ["covariate", "cluster"] as const) {
+    const col = body.options?.[key];
+    if (col !== undefined && !known.has(col)) details.push({ path: `options.${key}`, message: `'${col}' is not a column of the observations` });
   }
   if (details.length > 0) {
     const names = details.map((d) => /'(.*)'/.exec(d.message)?.[1]).join(", ");
@@ -310,11 +348,22 @@ function covarianceOf(terms: readonly string[], cov: readonly ArrayLike<number>[
 // Fitting
 
 /** Fits a checked request to rows (ids are the observation ids of the rows); pure apart from the maths' CPU time. */
-export function fitSpecification(input: FitInput, rows: Record<string, unknown>[], ids: readonly number[]): FitResults {
+export function fitSpecification(
+  input: FitInput,
+  rows: Record<string, unknown>[],
+  ids: readonly number[],
+  onProgress?: (done: number) => void,
+): FitResults {
   const options = input.options ?? {};
   const level = options.level ?? 0.95;
   const formula = parseFormulaOrFail(input.specification.formula);
+  if (input.model_class === "Causal") return fitCausal(input.specification.formula, rows, options, level);
   if (input.model_class === "TimeSeries") return fitTimeSeries(input, rows, level);
+  if (input.estimation_method === "Bayesian") return fitBayesian(input.specification.formula, rows, options, level, onProgress);
+  if (input.estimation_method === "Bootstrap") {
+    const base = options.family === "binomial" ? fitLogistic(formula, rows, ids, level) : fitLinear(formula, rows, ids, level);
+    return withBootstrap(base, formula, rows, options, level, onProgress);
+  }
   if (formula.random.length > 0) return fitMixed(formula, rows, ids, options, level);
   if (options.family === "binomial") return fitLogistic(formula, rows, ids, level);
   return fitLinear(formula, rows, ids, level);
@@ -540,6 +589,148 @@ function fitTimeSeries(input: FitInput, rows: Record<string, unknown>[], level: 
   };
 }
 
+/** Causal effect: CUPED, ANCOVA or difference-in-differences (core stats/causal). */
+function fitCausal(formula: string, rows: Record<string, unknown>[], options: ModelOptions, level: number): FitResults {
+  const fit = fitCausalModel(formula, rows, {
+    method: options.method as CausalMethod,
+    ...(options.covariate ? { covariate: options.covariate } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    level,
+  });
+  const e = fit.effect;
+  const causal = {
+    method: fit.method,
+    effect_term: fit.effect_term,
+    effect: e.estimate,
+    std_error: e.std_error,
+    statistic: e.statistic,
+    p_value: e.p_value,
+    ci_lower: e.ci_lower,
+    ci_upper: e.ci_upper,
+    unadjusted_std_error: fit.unadjusted_std_error,
+    variance_reduction: fit.variance_reduction,
+    variance_reduction_baseline:
+      fit.method === "did" ? "post-period comparison of treated and control (same clustering)" : fit.method === "cuped" ? "1 - var(y_cuped) / var(y)" : "lm(y ~ treatment)",
+    standard_errors: fit.standard_errors,
+    ...(fit.theta !== undefined ? { theta: fit.theta } : {}),
+    ...(fit.n_clusters !== undefined ? { n_clusters: fit.n_clusters } : {}),
+    ...fit.details,
+  };
+  return {
+    fitted_parameters: { model: `causal-${fit.method}`, fixed_effects: fit.fixed_effects, causal },
+    model_diagnostics: {
+      aic: null,
+      bic: null,
+      r_squared: null,
+      log_likelihood: null,
+      nobs: fit.nobs,
+      dropped_rows: fit.dropped_rows,
+      residual_analysis: fit.residuals.length > 0 ? summariseResiduals(fit.residuals) : null,
+      ...gof([fit.residuals.length > 0 ? jarqueBera(fit.residuals) : null]),
+    },
+    predictions: [{ term: fit.effect_term, estimate: e.estimate, lower: e.ci_lower, upper: e.ci_upper }],
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: fit.standard_errors,
+      prediction_intervals: "predictions holds the treatment effect with its interval",
+      covariance: covarianceOf(fit.fixed_effects.map((r) => r.term), fit.covariance),
+    },
+  };
+}
+
+/** Replaces the Wald standard errors and intervals of an lm / glm fit by the bootstrap's (BCa, else percentile). */
+function withBootstrap(
+  base: FitResults,
+  formula: ModelFormula,
+  rows: Record<string, unknown>[],
+  options: ModelOptions,
+  level: number,
+  onProgress?: (done: number) => void,
+): FitResults {
+  const analytic = base.fitted_parameters.fixed_effects as { term: string }[];
+  const terms = analytic.map((r) => r.term);
+  const statistic =
+    options.family === "binomial"
+      ? (d: readonly Readonly<Record<string, unknown>>[]) => fitLogisticRegression(formula, d).coefficients
+      : (d: readonly Readonly<Record<string, unknown>>[]) => fitLinearModel(formula, d).coefficients;
+  const boot = bootstrapCoefficients(rows, terms, statistic, {
+    rng: createRng(options.seed ?? 1),
+    replicates: options.replicates ?? 1000,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    level,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const fixed_effects = boot.rows.map((r) => {
+    const statistic = r.estimate / r.std_error;
+    return {
+      term: r.term,
+      estimate: r.estimate,
+      std_error: r.std_error,
+      statistic,
+      p_value: chiSquareUpper(statistic * statistic, 1), // = 2 P(Z > |z|)
+      ci_lower: r.bca_lower ?? r.percentile_lower,
+      ci_upper: r.bca_upper ?? r.percentile_upper,
+    };
+  });
+  return {
+    ...base,
+    fitted_parameters: { ...base.fitted_parameters, fixed_effects, analytic_fixed_effects: analytic, bootstrap: { ...boot, seed: options.seed ?? 1 } },
+    uncertainty_quantification: {
+      ...base.uncertainty_quantification,
+      coefficient_intervals: `${boot.kind} bootstrap, ${boot.replicates} replicates: std_error = sd of the replicates, interval BCa (Efron 1987; percentile where BCa is undefined); statistic and p_value are estimate / bootstrap SE against the normal`,
+    },
+  };
+}
+
+/** Posterior of the random-intercept model by Gibbs sampling (core stats/bayes). */
+function fitBayesian(formula: string, rows: Record<string, unknown>[], options: ModelOptions, level: number, onProgress?: (done: number) => void): FitResults {
+  const fit = fitBayesianRandomIntercept(formula, rows, {
+    rng: createRng(options.seed ?? 1),
+    chains: options.chains ?? 4,
+    draws: options.draws ?? 1000,
+    level,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const isFixed = (t: string) => t !== "sigma" && t !== "sd_(Intercept)";
+  const fixed_effects = fit.parameters
+    .filter((p) => isFixed(p.term))
+    .map((p) => ({ term: p.term, estimate: p.mean, std_error: p.sd, statistic: null, p_value: null, ci_lower: p.lower, ci_upper: p.upper }));
+  const tau = fit.parameters.find((p) => p.term === "sd_(Intercept)")!;
+  const sigma = fit.parameters.find((p) => p.term === "sigma")!;
+  return {
+    fitted_parameters: {
+      model: "gibbs-random-intercept",
+      fixed_effects,
+      variance_components: [
+        { group: fit.group, term: "(Intercept)", sd: tau.mean, variance: tau.mean ** 2 },
+        { group: "Residual", term: null, sd: sigma.mean, variance: sigma.mean ** 2 },
+      ],
+      correlations: [],
+      posterior_summary: { ...fit, seed: options.seed ?? 1, prior: "flat on beta; inverse-gamma(0.001, 0.001) on sigma^2 and tau^2" },
+      ngroups: { [fit.group]: fit.ngroups },
+    },
+    model_diagnostics: {
+      aic: null,
+      bic: null,
+      r_squared: null,
+      log_likelihood: null,
+      nobs: fit.nobs,
+      dropped_rows: fit.dropped_rows,
+      residual_analysis: null,
+      ...gof([
+        { check: "split_rhat", statistic: fit.max_rhat, p_value: null, passed: fit.max_rhat < 1.01, description: "largest split R-hat below 1.01 (Gelman et al., BDA3 section 11.4)" },
+        { check: "effective_sample_size", statistic: fit.min_ess, p_value: null, passed: fit.min_ess >= 400, description: "smallest effective sample size at least 400 (BDA3 section 11.5)" },
+      ]),
+    },
+    predictions: [],
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: "equal-tailed posterior credible intervals (estimate = posterior mean, std_error = posterior sd)",
+      prediction_intervals: "none: Bayesian fits report no per-row predictions yet",
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Orchestration
 
@@ -564,8 +755,8 @@ export async function createStatisticalModel(
   body: CreateStatisticalModelBody,
 ): Promise<{ model: StatisticalModelRow; queued: boolean }> {
   await getExperiment(ctx, experimentId);
-  checkSupported(body);
   const formula = parseFormulaOrFail(body.specification.formula);
+  checkSupported(body, formula);
   checkSpecification(body, formula);
   const n = await countObservations(ctx.db, experimentId);
   if (n === 0) {
@@ -597,7 +788,11 @@ export async function createStatisticalModel(
     return { model, queued: true };
   }
   const { rows, ids } = await loadObservations(ctx.db, experimentId);
-  const results = fitSpecification({ model_class: body.model_class, specification: body.specification, options: body.options }, rows, ids);
+  const results = fitSpecification(
+    { model_class: body.model_class, estimation_method: body.estimation_method, specification: body.specification, options: body.options },
+    rows,
+    ids,
+  );
   const model: StatisticalModelRow = { ...base, ...results, computed_at: iso(ctx), status: "completed", progress: 1 };
   await insertStatisticalModel(ctx.db, model);
   return { model, queued: false };

@@ -1,5 +1,6 @@
 // Statistical models (packages/core/src/stats): R/lme4 formulas, model matrices, lm, logistic
-// glm and lmer-style linear mixed models. The public API; re-exports only.
+// glm, lmer-style linear mixed models, ARIMA, causal estimators (CUPED, DiD, ANCOVA), the
+// bootstrap and a Gibbs sampler. The public API; re-exports only.
 export type { Formula, FormulaExpr, Span, BinaryOp } from "./formula/formula-ast.js";
 export { FormulaSyntaxError } from "./formula/formula-syntax-error.js";
 export { parseFormula } from "./formula/parse-formula.js";
@@ -46,3 +47,17 @@ export type { TimeSeriesModelOptions, TimeStructure } from "./timeseries/fit-tim
 export { ljungBox, autocorrelations } from "./timeseries/ljung-box.js";
 export type { LjungBoxResult } from "./timeseries/ljung-box.js";
 export { chiSquareUpper } from "./inference/chi-square.js";
+export { fitCausalModel } from "./causal/fit-causal-model.js";
+export type { CausalFit, CausalMethod, CausalModelOptions } from "./causal/fit-causal-model.js";
+export { cupedEstimate } from "./causal/cuped.js";
+export type { CupedResult } from "./causal/cuped.js";
+export { clusterRobustCovariance } from "./causal/cluster-robust-covariance.js";
+export { bcaInterval, jackknifeAcceleration, normalInterpolatedQuantiles, percentileInterval } from "./bootstrap/bootstrap-intervals.js";
+export type { BcaInterval } from "./bootstrap/bootstrap-intervals.js";
+export { bootstrapCoefficients } from "./bootstrap/bootstrap-coefficients.js";
+export type { BootstrapOptions, BootstrapResult, BootstrapRow } from "./bootstrap/bootstrap-coefficients.js";
+export { gibbsRandomIntercept } from "./bayes/gibbs-random-intercept.js";
+export type { GibbsOptions, GibbsResult, PosteriorRow } from "./bayes/gibbs-random-intercept.js";
+export { effectiveSampleSize, splitRhat } from "./bayes/mcmc-diagnostics.js";
+export { fitBayesianRandomIntercept } from "./bayes/fit-bayesian-random-intercept.js";
+export type { BayesianRandomInterceptFit } from "./bayes/fit-bayesian-random-intercept.js";
