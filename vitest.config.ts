@@ -17,7 +17,7 @@ export default defineConfig({
           testTimeout: 20_000,
           name: "control-plane-sqld",
           root: here("./control-plane"),
-          include: ["test/{remote-db,repositories,experiments,designs,effects,transitions,edge-events,power,app,bandits,bandit-analytics,network-graphs,network-graphs-spillover,bayesian-models,statistical-models,observations}.test.ts"],
+          include: ["test/{remote-db,repositories,experiments,designs,effects,transitions,edge-events,power,app,bandits,bandit-analytics,network-graphs,network-graphs-spillover,bayesian-models,bo-loop,statistical-models,statistical-models-estimation,observations}.test.ts"],
           globalSetup: [here("./test/sqld/global-setup.ts")],
         },
       },
