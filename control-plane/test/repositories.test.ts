@@ -67,6 +67,7 @@ function record(overrides: Partial<ExperimentRecord> = {}): ExperimentRecord {
     context_schema: null,
     created_at: T0,
     updated_at: T0,
+    ended_at: null,
     ...overrides,
   };
 }

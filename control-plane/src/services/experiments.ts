@@ -71,6 +71,7 @@ export async function createExperiment(ctx: ServiceContext, input: CreateExperim
     context_schema: input.context_schema ?? null,
     created_at: now,
     updated_at: now,
+    ended_at: null,
   };
   await insertExperiment(ctx.db, record);
   return record;

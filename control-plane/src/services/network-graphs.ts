@@ -16,6 +16,10 @@
 // - `spillover_measurements`: the three effect columns hold the estimates (0 when an effect is not
 //   estimable: the column is NOT NULL); `details` holds the full effects (estimate null, standard
 //   errors, 95% intervals), estimator, counts, exposure, notes — the API answers from `details`.
+// - Retention (services/retention.ts): once the experiment has ended, `nodes` and `edges` become
+//   empty lists and `spillover_model.design` gets `retained: "summary"` and `pruned_at`. A pruned
+//   graph reads as its summary with `pruned: true` (even with include=full); measuring spillover
+//   on it is a 409 graph_pruned (the graph it needs is gone); its measurements stay listable.
 
 import {
   InvalidArgumentError,
@@ -42,7 +46,8 @@ import {
   type NetworkGraphSummaryRow,
   type SpilloverMeasurementRow,
 } from "../db/repositories/network-graphs.js";
-import { NotFoundError, RuleViolationError, ValidationError } from "../errors.js";
+import { GRAPH_RETAINED_SUMMARY } from "../db/repositories/retention.js";
+import { ApiError, NotFoundError, RuleViolationError, ValidationError } from "../errors.js";
 import type {
   CreateNetworkGraphBody,
   CsvQuery,
@@ -78,6 +83,9 @@ interface StoredDesign {
   node_count: number;
   edge_count: number;
   build_report?: unknown;
+  /** Set by retention when nodes and edges were pruned (see the header). */
+  retained?: typeof GRAPH_RETAINED_SUMMARY;
+  pruned_at?: string;
 }
 
 interface StoredSpilloverModel {
@@ -187,6 +195,11 @@ function graphView(row: NetworkGraphSummaryRow & Partial<Pick<NetworkGraphRow, "
     treatments: d.treatments,
     created_at: row.created_at,
   };
+  if (d.retained === GRAPH_RETAINED_SUMMARY) {
+    view.pruned = true;
+    if (d.pruned_at !== undefined) view.pruned_at = d.pruned_at;
+    return view;
+  }
   if (row.nodes) {
     view.nodes = row.nodes.map((n) => ({ node_id: n.node_id, attributes: n.attributes ?? {}, cluster_id: n.cluster_id ?? "" }));
     view.node_clusters = Object.fromEntries(row.nodes.map((n) => [n.node_id, n.cluster_id ?? ""]));
@@ -298,6 +311,14 @@ function measurementView(row: SpilloverMeasurementRow): SpilloverMeasurementView
 export async function measureGraphSpillover(ctx: ServiceContext, graphId: string, body: SpilloverRequestBody): Promise<SpilloverMeasurementView> {
   const row = await requireGraph(ctx, graphId);
   const model = storedModel(row);
+  if (model.design.retained === GRAPH_RETAINED_SUMMARY) {
+    throw new ApiError(
+      409,
+      "graph_pruned",
+      `network graph ${graphId} was pruned to its summary after its experiment ended (retention: network graphs are kept for the duration of the experiment); ` +
+        "its nodes and edges are gone, so spillover can no longer be measured; earlier measurements stay at GET /v1/network-graphs/{id}/spillover",
+    );
+  }
   const graph = graphOfRow(row);
   const node_clusters = Object.fromEntries(row.nodes.map((n) => [n.node_id, n.cluster_id ?? ""]));
   const m: SpilloverMeasurement = measureSpillover({

@@ -32,6 +32,7 @@ const columns = {
   context_schema: multivariateExperiments.context_schema,
   created_at: experiments.created_at,
   updated_at: experiments.updated_at,
+  ended_at: experiments.ended_at,
 };
 
 function selectAggregate(db: Db) {
@@ -43,9 +44,9 @@ function selectAggregate(db: Db) {
 
 /** Inserts a new multivariate experiment (both rows, one transaction). */
 export async function insertExperiment(db: Db, record: ExperimentRecord): Promise<void> {
-  const { id, name, description, status, kind, created_at, updated_at, ...mv } = record;
+  const { id, name, description, status, kind, created_at, updated_at, ended_at, ...mv } = record;
   await db.batch([
-    db.insert(experiments).values({ id, name, description, status, kind, created_at, updated_at }),
+    db.insert(experiments).values({ id, name, description, status, kind, created_at, updated_at, ended_at }),
     db.insert(multivariateExperiments).values({ experiment_id: id, ...mv }),
   ]);
 }
@@ -162,10 +163,18 @@ export interface TransitionCommand {
  * is built in SQL from the committed row, so it always carries the combinations in force.
  * Returns false when a concurrent write got there first.
  */
+/** Whether `from -> to` ends the experiment: to Completed, or Draft -> Archived (never ran). */
+export function endsExperiment(from: ExperimentStatus, to: ExperimentStatus): boolean {
+  return to === "Completed" || (from === "Draft" && to === "Archived");
+}
+
 export async function transitionExperiment(db: Db, cmd: TransitionCommand): Promise<boolean> {
   const next = cmd.expectedVersion + 1;
   const [statusRes] = await db.batch([
-    db.run(sql`UPDATE experiments SET status = ${cmd.to}, updated_at = ${cmd.now}
+    // ended_at is set by the transition that ends the experiment (to Completed, or Draft ->
+    // Archived) and kept by every later one (COALESCE), so Completed -> Archived does not move it.
+    db.run(sql`UPDATE experiments SET status = ${cmd.to}, updated_at = ${cmd.now},
+        ended_at = COALESCE(ended_at, ${endsExperiment(cmd.from, cmd.to) ? cmd.now : null})
       WHERE id = ${cmd.id} AND status = ${cmd.from}
         AND (SELECT allocation_version FROM multivariate_experiments WHERE experiment_id = ${cmd.id}) = ${cmd.expectedVersion}`),
     db.run(sql`UPDATE multivariate_experiments SET allocation_version = ${next}

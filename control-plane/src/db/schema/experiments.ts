@@ -29,6 +29,12 @@ export const experiments = sqliteTable(
     kind: text("kind", { enum: KINDS }).notNull(),
     created_at: text("created_at").notNull(),
     updated_at: text("updated_at").notNull(),
+    /**
+     * When the experiment ended (ISO): set in the same write as the transition to Completed, or
+     * Draft -> Archived (a never-run experiment ends there); never changed afterwards. Null while
+     * it has not ended. Retention (services/retention.ts) counts from it.
+     */
+    ended_at: text("ended_at"),
   },
   (t) => [
     index("experiments_status_created_idx").on(t.status, t.created_at),

@@ -25,6 +25,11 @@ import {
 const experimentSelect = createSelectSchema(experiments, {
   status: ExperimentStatusSchema,
   kind: z.enum(EXPERIMENT_KINDS),
+  ended_at: z.union([z.string(), z.null()]).openapi({
+    description:
+      "when the experiment ended (set by the transition to Completed, or Draft -> Archived; never changed afterwards); " +
+      "null while it has not ended. Retention of network graphs and model artifacts counts from it",
+  }),
 });
 const multivariateSelect = createSelectSchema(multivariateExperiments, {
   design_type: DesignTypeSchema,

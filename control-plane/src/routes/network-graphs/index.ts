@@ -64,6 +64,9 @@ const getGraphRoute = createRoute({
   path: "/v1/network-graphs/{id}",
   tags,
   summary: "A network graph with nodes (and their clusters) and edges; `?include=summary` leaves nodes and edges out",
+  description:
+    "Once the experiment has ended, retention prunes the graph's nodes and edges: it then answers its summary with " +
+    "`pruned: true` (and `pruned_at`) whatever `include` asks.",
   security: bearerSecurity,
   request: { params: IdParamSchema, query: GraphIncludeQuerySchema },
   responses: { 200: json(NetworkGraphSchema, "The graph"), ...errorResponses(400, 401, 404) },
@@ -87,10 +90,11 @@ const spilloverRoute = createRoute({
   description:
     "Aronow-Samii exposure-mapping estimators (Hájek by default) with exposure probabilities from seeded replays of the " +
     "stored cluster randomisation. Nodes without an outcome are excluded (counted in `outcomes.missing` and the notes); " +
-    "an outcome for an unknown node, a repeated node or a non-finite value is a 422 naming `outcomes.<k>`.",
+    "an outcome for an unknown node, a repeated node or a non-finite value is a 422 naming `outcomes.<k>`. " +
+    "409 graph_pruned when retention has pruned the graph (its experiment ended).",
   security: bearerSecurity,
   request: { params: IdParamSchema, body: { required: true, content: { "application/json": { schema: SpilloverRequestSchema } } } },
-  responses: { 201: json(SpilloverMeasurementSchema, "The stored measurement"), ...errorResponses(400, 401, 404, 413, 415, 422) },
+  responses: { 201: json(SpilloverMeasurementSchema, "The stored measurement"), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
 });
 
 const listSpilloverRoute = createRoute({

@@ -103,6 +103,12 @@ export const NetworkGraphSchema = z
     randomization_seed: z.number().int(),
     treatments: z.array(z.string()),
     created_at: z.string(),
+    pruned: z.boolean().optional().openapi({
+      description:
+        "true when retention pruned the graph after its experiment ended: nodes and edges are gone, the summary " +
+        "(clusters, modularity, design, spillover model) and spillover measurements stay",
+    }),
+    pruned_at: z.string().optional().openapi({ description: "when the graph was pruned (with pruned)" }),
   })
   .openapi("NetworkGraph");
 export type NetworkGraphView = z.infer<typeof NetworkGraphSchema>;
