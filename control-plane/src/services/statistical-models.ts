@@ -17,6 +17,7 @@ import {
   fitLinearMixedModel,
   fitLinearModel,
   fitLogisticRegression,
+  fitLocalLevelModel,
   fitTimeSeriesModel,
   ljungBox,
   parseModelFormula,
@@ -26,6 +27,7 @@ import {
   specificationSummary,
   type CausalMethod,
   type FormulaExpr,
+  type LocalLevelStructure,
   type ModelFormula,
   type TimeStructure,
 } from "@mvx/core";
@@ -175,6 +177,12 @@ function checkSpecification(body: CreateStatisticalModelBody, formula: ModelForm
     if (!body.specification.time_structure) {
       throw new RuleViolationError("a TimeSeries model needs specification.time_structure {time_column, order: [p, d, q]}", [
         { path: "specification.time_structure", message: "required for TimeSeries" },
+      ]);
+    }
+    const ts = body.specification.time_structure as { model?: string; order?: unknown };
+    if (ts.model !== "local_level" && ts.order === undefined) {
+      throw new RuleViolationError("an ARIMA TimeSeries model needs specification.time_structure.order [p, d, q] (or model: \"local_level\")", [
+        { path: "specification.time_structure.order", message: "required unless model is \"local_level\"" },
       ]);
     }
     if (formula.random.length > 0) {
@@ -538,7 +546,59 @@ function fitMixed(formula: ModelFormula, rows: Record<string, unknown>[], ids: r
   };
 }
 
+/** Future time labels when the time column is numeric and regularly spaced at its end. */
+function futureTime(rows: Record<string, unknown>[], timeColumn: string): (step: number) => { time?: number } {
+  const times = rows.map((r) => Number(r[timeColumn])).filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
+  const step = times.length >= 2 ? times[times.length - 1]! - times[times.length - 2]! : NaN;
+  const last = times[times.length - 1];
+  return (h) => (last !== undefined && step > 0 ? { time: Number((last + h * step).toPrecision(12)) } : {});
+}
+
+/** The local-level model (core: fitLocalLevelModel; R: StructTS(y, type = "level"), predict). */
+function fitLocalLevelSeries(input: FitInput, rows: Record<string, unknown>[], level: number): FitResults {
+  const options = input.options ?? {};
+  const ts = input.specification.time_structure as unknown as LocalLevelStructure;
+  const horizon = options.forecast_horizon;
+  const fit = fitLocalLevelModel(input.specification.formula, rows, ts, { ...(horizon ? { forecast_horizon: horizon } : {}), level });
+  const checks = gof([
+    ljungBoxCheck(fit.residuals, 1, "Ljung-Box test that the standardised innovations are uncorrelated (fitdf 1, Durbin & Koopman: hyperparameters - 1)"),
+    jarqueBera(fit.residuals),
+  ]);
+  const at = futureTime(rows, ts.time_column);
+  const k = 2;
+  return {
+    fitted_parameters: {
+      model: "local_level",
+      coefficients: [
+        { term: "sigma2_level", estimate: fit.sigma2_level },
+        { term: "sigma2_irregular", estimate: fit.sigma2_irregular },
+      ],
+      filtered_level: Array.from(fit.filtered),
+      smoothed_level: Array.from(fit.smoothed),
+    },
+    model_diagnostics: {
+      // R: fit$loglik (all non-missing observations, prior P0 = 1e6 var(y)/100); AIC/BIC count the two variances.
+      aic: -2 * fit.log_likelihood + 2 * k,
+      bic: -2 * fit.log_likelihood + Math.log(fit.nobs) * k,
+      r_squared: null,
+      log_likelihood: fit.log_likelihood,
+      nobs: fit.nobs,
+      optimizer: fit.optimizer,
+      residual_analysis: summariseResiduals(fit.residuals),
+      ...checks,
+    },
+    predictions: fit.forecasts.map((f) => ({ step: f.step, ...at(f.step), estimate: f.estimate, std_error: f.std_error, lower: f.lower, upper: f.upper })),
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals: "none (variances by ML; R's StructTS reports no standard errors)",
+      prediction_intervals: "forecasts: estimate +- normal quantile x forecast standard error (R: predict.StructTS)",
+      forecast_horizon: horizon ?? 0,
+    },
+  };
+}
+
 function fitTimeSeries(input: FitInput, rows: Record<string, unknown>[], level: number): FitResults {
+  if ((input.specification.time_structure as { model?: string } | undefined)?.model === "local_level") return fitLocalLevelSeries(input, rows, level);
   const options = input.options ?? {};
   const ts = input.specification.time_structure as TimeStructure;
   const horizon = options.forecast_horizon;

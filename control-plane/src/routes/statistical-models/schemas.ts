@@ -16,7 +16,8 @@ const order = z.tuple([z.number().int().min(0).max(10), z.number().int().min(0).
 export const TimeStructureSchema = z
   .strictObject({
     time_column: z.string().min(1).max(200),
-    order: order.openapi({ description: "[p, d, q]", example: [1, 0, 0] }),
+    model: z.enum(["arima", "local_level"]).optional().openapi({ description: "arima (default; needs order) or local_level (R: StructTS(type = \"level\"); no order)" }),
+    order: order.optional().openapi({ description: "[p, d, q] (required for arima)", example: [1, 0, 0] }),
     seasonal: z.strictObject({ order: order.openapi({ description: "[P, D, Q]" }), period: z.number().int().min(1).max(1000) }).optional(),
   })
   .openapi("TimeStructure");

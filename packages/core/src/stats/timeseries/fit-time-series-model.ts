@@ -10,11 +10,18 @@ import { buildModelFrame, evaluateOnNewRows, type DataRows } from "../formula/mo
 import { applyMatrixEncoding, buildModelMatrix } from "../formula/model-matrix.js";
 import { parseModelFormula } from "../formula/model-formula.js";
 import { fitArima, type ArimaFit } from "./fit-arima.js";
+import { fitLocalLevel, type LocalLevelFit } from "./local-level.js";
 
 export interface TimeStructure {
   readonly time_column: string;
   readonly order: readonly [number, number, number];
   readonly seasonal?: { readonly order: readonly [number, number, number]; readonly period: number };
+}
+
+/** time_structure of the local-level model (R: StructTS(x, type = "level")); no order. */
+export interface LocalLevelStructure {
+  readonly time_column: string;
+  readonly model: "local_level";
 }
 
 export interface TimeSeriesModelOptions {
@@ -31,22 +38,35 @@ function compareTime(a: unknown, b: unknown): number {
   return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
 }
 
-/** Fits an ARIMA model to a formula's response ordered by time (R: arima(y, order, seasonal, xreg)). */
-export function fitTimeSeriesModel(formula: string, rows: DataRows, time: TimeStructure, options: TimeSeriesModelOptions = {}): ArimaFit {
+/** The response of `y ~ ...` ordered by the time column, NaN where missing. */
+function orderedSeries(formula: string, rows: DataRows, timeColumn: unknown) {
   const f = parseModelFormula(formula);
   if (!f.fixed.response) throw new InvalidArgumentError("the formula must name the series on the left of '~'", "specification.formula");
   if (f.random.length > 0) throw new InvalidArgumentError("random-effects terms are not allowed in a time-series model", "specification.formula");
-  if (!time || typeof time.time_column !== "string") throw new InvalidArgumentError("time_structure.time_column is required", "specification.time_structure");
-  if (rows.some((r) => coerceCell(r[time.time_column]) === null)) {
-    throw new InvalidArgumentError(`every row needs a value in the time column '${time.time_column}'`, "rows");
+  if (typeof timeColumn !== "string") throw new InvalidArgumentError("time_structure.time_column is required", "specification.time_structure");
+  if (rows.some((r) => coerceCell(r[timeColumn]) === null)) {
+    throw new InvalidArgumentError(`every row needs a value in the time column '${timeColumn}'`, "rows");
   }
-  const sorted = [...rows].sort((a, b) => compareTime(a[time.time_column], b[time.time_column]));
+  const sorted = [...rows].sort((a, b) => compareTime(a[timeColumn], b[timeColumn]));
   const responseFrame = buildModelFrame([f.fixed.response], sorted);
   // Keep missing responses as NaN at their time points.
   const y = new Float64Array(sorted.length).fill(NaN);
   const rv = responseFrame.variables.get(f.fixed.response.label)!;
   if (rv.kind !== "numeric") throw new InvalidArgumentError("the series must be numeric", "specification.formula");
   responseFrame.rowIndex.forEach((ri, k) => (y[ri] = rv.values[k]!));
+  return { f, sorted, y };
+}
+
+/** Fits the local-level model to `y ~ 1` ordered by time (R: StructTS(y, type = "level")). */
+export function fitLocalLevelModel(formula: string, rows: DataRows, time: LocalLevelStructure, options: TimeSeriesModelOptions = {}): LocalLevelFit {
+  const { f, y } = orderedSeries(formula, rows, time?.time_column);
+  if (f.fixed.terms.length > 0) throw new InvalidArgumentError("the local-level model takes no regressors: use `y ~ 1`", "specification.formula");
+  return fitLocalLevel(y, { horizon: options.forecast_horizon ?? 0, ...(options.level !== undefined ? { level: options.level } : {}) });
+}
+
+/** Fits an ARIMA model to a formula's response ordered by time (R: arima(y, order, seasonal, xreg)). */
+export function fitTimeSeriesModel(formula: string, rows: DataRows, time: TimeStructure, options: TimeSeriesModelOptions = {}): ArimaFit {
+  const { f, sorted, y } = orderedSeries(formula, rows, time?.time_column);
   const terms = { ...f.fixed, intercept: false };
   let xreg: { names: string[]; columns: Float64Array[] } | undefined;
   let futureXreg: Float64Array[] | undefined;
