@@ -13,5 +13,5 @@ export default defineConfig({
       miniflare: { bindings: { CONTROL_PLANE_URL: "http://127.0.0.1:9", MVX_OUTBOX_FLUSH_DELAY_MS: "3600000" } },
     }),
   ],
-  test: { name: "edge", include: ["test/**/*.test.ts"] },
+  test: { name: "edge", include: ["test/**/*.test.ts"], testTimeout: 30_000 },
 });

@@ -112,6 +112,57 @@ export function banditConfigurationOf(bandit: BanditInput) {
   };
 }
 
+/** Largest node count of a pushed network map. */
+export const MAX_NETWORK_NODES = 200_000;
+
+const clusterIdSchema = z.union([z.string().min(1).max(256), z.number()]).transform(String);
+
+/**
+ * The optional `network` object of an allocation push (docs/sync-protocol.md, "Networks"): the
+ * experiment's most recent graph as cluster -> treatment and node -> cluster, compactly
+ * (`nodes` is a list of [node_id, cluster_id] pairs).
+ */
+export const networkSchema = z.object({
+  graph_id: identifier,
+  treatments: z.array(z.string().min(1).max(256)).min(1).max(256),
+  clusters: z
+    .array(z.object({ cluster_id: clusterIdSchema, treatment: z.string().min(1).max(256), size: z.number().int().min(0).optional() }))
+    .min(1)
+    .max(MAX_NETWORK_NODES),
+  /** [node_id, cluster_id] or, when the node is randomised on its own (two-stage designs), [node_id, cluster_id, treatment]. */
+  nodes: z
+    .array(z.union([z.tuple([z.string().min(1).max(256), clusterIdSchema]), z.tuple([z.string().min(1).max(256), clusterIdSchema, z.string().min(1).max(256)])]))
+    .max(MAX_NETWORK_NODES),
+  fallback: z.literal("hash").default("hash"),
+});
+export type NetworkInput = z.output<typeof networkSchema>;
+
+function refineNetwork(network: NetworkInput, ctx: z.RefinementCtx): void {
+  const treatments = new Set(network.treatments);
+  const clusters = new Set<string>();
+  network.clusters.forEach((c, i) => {
+    if (!treatments.has(c.treatment)) ctx.addIssue({ code: "custom", path: ["network", "clusters", i, "treatment"], message: `"${c.treatment}" is not one of the treatments` });
+    clusters.add(c.cluster_id);
+  });
+  const seen = new Set<string>();
+  for (let i = 0; i < network.nodes.length; i++) {
+    const [node, cluster, own] = network.nodes[i]!;
+    if (own !== undefined && !treatments.has(own)) {
+      ctx.addIssue({ code: "custom", path: ["network", "nodes", i, 2], message: `"${own}" is not one of the treatments` });
+      return;
+    }
+    if (!clusters.has(cluster)) {
+      ctx.addIssue({ code: "custom", path: ["network", "nodes", i, 1], message: `cluster "${cluster}" is not one of the clusters` });
+      return;
+    }
+    if (seen.has(node)) {
+      ctx.addIssue({ code: "custom", path: ["network", "nodes", i, 0], message: `duplicate node "${node}"` });
+      return;
+    }
+    seen.add(node);
+  }
+}
+
 /** PUT /internal/experiments/:id/allocation (docs/sync-protocol.md). */
 export const allocationSchema = z
   .object({
@@ -126,9 +177,11 @@ export const allocationSchema = z
     combinations: z.array(combinationSchema).min(1).max(1024),
     issued_at: isoTimestamp.optional(),
     bandit: banditSchema.nullish().transform((v) => v ?? undefined),
+    network: networkSchema.nullish().transform((v) => v ?? undefined),
   })
   .superRefine((allocation, ctx) => {
     if (allocation.bandit !== undefined) refineBandit(allocation.bandit, ctx);
+    if (allocation.network !== undefined) refineNetwork(allocation.network, ctx);
     const seen = new Set<string>();
     allocation.combinations.forEach((combination, i) => {
       if (seen.has(combination.combination_id)) {

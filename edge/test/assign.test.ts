@@ -125,9 +125,9 @@ describe("PUT /internal/experiments/:id/allocation", () => {
     expect(bad.body.error.code).toBe("invalid_json");
   });
 
-  it("answers 413 for a body over 1 MB", async () => {
+  it("answers 413 for a body over the 16 MB internal push cap", async () => {
     const id = newExperimentId("push-big");
-    const res = await pushAllocation(id, { padding: "x".repeat(1024 * 1024 + 10) });
+    const res = await pushAllocation(id, { padding: "x".repeat(16 * 1024 * 1024 + 10) });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("payload_too_large");
   });

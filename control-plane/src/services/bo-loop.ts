@@ -145,7 +145,7 @@ async function pushCurrentAllocation(ctx: ServiceContext, experimentId: string):
  * results. When a concurrent transition moved the version in between, the current state is pushed
  * again afterwards, so the edge never misses it.
  */
-async function writeAndPush(ctx: ServiceContext, experimentId: string, writes: [BatchItem, ...BatchItem[]]): Promise<unknown[]> {
+export async function writeAndPush(ctx: ServiceContext, experimentId: string, writes: [BatchItem, ...BatchItem[]]): Promise<unknown[]> {
   const exp = await findExperiment(ctx.db, experimentId);
   if (!exp) throw new NotFoundError(`experiment ${experimentId} not found`);
   const v = exp.allocation_version;

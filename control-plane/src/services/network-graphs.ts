@@ -24,7 +24,10 @@
 import {
   InvalidArgumentError,
   buildNetworkGraph,
+  createRng,
   decodeNetworkGraph,
+  interferenceTest,
+  twoStageRandomization,
   designNetworkExperiment,
   encodeNetworkGraph,
   measureSpillover,
@@ -38,7 +41,7 @@ import { experimentExists } from "../db/repositories/experiments.js";
 import {
   findNetworkGraph,
   findNetworkGraphSummary,
-  insertNetworkGraph,
+  insertNetworkGraphQuery,
   insertSpilloverMeasurement,
   listNetworkGraphs,
   listSpilloverMeasurements,
@@ -51,10 +54,13 @@ import { ApiError, NotFoundError, RuleViolationError, ValidationError } from "..
 import type {
   CreateNetworkGraphBody,
   CsvQuery,
+  InterferenceTestRequestBody,
+  InterferenceTestResultView,
   NetworkGraphView,
   SpilloverMeasurementView,
   SpilloverRequestBody,
 } from "../routes/network-graphs/schemas.js";
+import { writeAndPush } from "./bo-loop.js";
 import type { ServiceContext } from "./experiments.js";
 
 /** Graphs with more edges than this store their edges in core's compact encoding. */
@@ -83,6 +89,11 @@ interface StoredDesign {
   node_count: number;
   edge_count: number;
   build_report?: unknown;
+  /**
+   * Two-stage graphs (Saveski et al. 2017): per cluster (in `clusters` order) 0 = cluster-randomised
+   * half, 1 = unit-randomised half. Each node's own treatment is then `nodes[i].treatment`.
+   */
+  two_stage?: { cluster_arm: number[] };
   /** Set by retention when nodes and edges were pruned (see the header). */
   retained?: typeof GRAPH_RETAINED_SUMMARY;
   pruned_at?: string;
@@ -195,6 +206,11 @@ function graphView(row: NetworkGraphSummaryRow & Partial<Pick<NetworkGraphRow, "
     treatments: d.treatments,
     created_at: row.created_at,
   };
+  if (d.two_stage !== undefined) {
+    view.design = "two-stage";
+    const arms = d.two_stage.cluster_arm;
+    view.two_stage = { cluster_halves: Object.fromEntries(row.clusters.map((c, k) => [c.cluster_id, arms[k] === 1 ? "unit" : "cluster"])) };
+  }
   if (d.retained === GRAPH_RETAINED_SUMMARY) {
     view.pruned = true;
     if (d.pruned_at !== undefined) view.pruned_at = d.pruned_at;
@@ -203,6 +219,7 @@ function graphView(row: NetworkGraphSummaryRow & Partial<Pick<NetworkGraphRow, "
   if (row.nodes) {
     view.nodes = row.nodes.map((n) => ({ node_id: n.node_id, attributes: n.attributes ?? {}, cluster_id: n.cluster_id ?? "" }));
     view.node_clusters = Object.fromEntries(row.nodes.map((n) => [n.node_id, n.cluster_id ?? ""]));
+    if (view.two_stage !== undefined) view.two_stage.node_treatments = Object.fromEntries(row.nodes.map((n) => [n.node_id, n.treatment ?? ""]));
   }
   if (withEdges && row.edges !== undefined) {
     const edges: unknown = row.edges;
@@ -224,11 +241,32 @@ export async function createNetworkGraph(ctx: ServiceContext, experimentId: stri
     ...(input.treatments ? { treatments: input.treatments } : {}),
     ...(input.stratify_by_size !== undefined ? { stratify_by_size: input.stratify_by_size } : {}),
   });
-  const nodes = input.nodes.map((n) => ({
+  let nodes: { node_id: string; attributes?: Record<string, unknown>; cluster_id: string; treatment?: string }[] = input.nodes.map((n) => ({
     node_id: n.node_id,
     ...(n.attributes !== undefined ? { attributes: n.attributes } : {}),
     cluster_id: design.node_clusters[n.node_id]!,
   }));
+  let clusters = design.clusters;
+  let twoStage: StoredDesign["two_stage"];
+  if (input.design === "two-stage") {
+    // Saveski et al. (2017): re-randomise the design's clusters in two stages (seeded from the graph's seed).
+    if (design.treatments.length !== 2) {
+      throw new RuleViolationError('design "two-stage" needs exactly two treatments', [{ path: "treatments", message: "two treatments (control first) are needed" }]);
+    }
+    const clusterIds = design.clusters.map((c) => c.cluster_id);
+    const index = new Map(clusterIds.map((id, k) => [id, k]));
+    const clusterOf = Int32Array.from(nodes, (n) => index.get(n.cluster_id)!);
+    const sizes = new Int32Array(clusterIds.length);
+    for (const c of clusterOf) sizes[c]!++;
+    const ts = twoStageRandomization({ clusterOf, clusterIds, sizes }, createRng(`two-stage:${seed}`), { stratifyBySize: input.stratify_by_size ?? false });
+    nodes = nodes.map((n, i) => ({ ...n, treatment: design.treatments[ts.treated[i]!]! }));
+    const clusterTreatment = new Array<string>(clusterIds.length).fill(design.treatments[0]!);
+    clusterOf.forEach((c, i) => {
+      if (ts.clusterArm[c] === 0) clusterTreatment[c] = design.treatments[ts.treated[i]!]!;
+    });
+    clusters = design.clusters.map((c, k) => ({ ...c, treatment: clusterTreatment[k]! }));
+    twoStage = { cluster_arm: Array.from(ts.clusterArm) };
+  }
   const edges: EdgeItem[] | CompactEdges =
     input.edges.length > COMPACT_EDGE_THRESHOLD
       ? {
@@ -251,6 +289,7 @@ export async function createNetworkGraph(ctx: ServiceContext, experimentId: stri
       node_count: graph.nodeCount,
       edge_count: graph.edgeCount,
       ...(graph.buildReport ? { build_report: graph.buildReport } : {}),
+      ...(twoStage ? { two_stage: twoStage } : {}),
     },
   };
   const row: NetworkGraphRow = {
@@ -260,13 +299,15 @@ export async function createNetworkGraph(ctx: ServiceContext, experimentId: stri
     nodes,
     // The compact form is an object inside the JSON column (see the header comment).
     edges: edges as NetworkGraphRow["edges"],
-    clusters: design.clusters,
+    clusters,
     spillover_model: stored,
     randomization_seed: seed,
     modularity: Number.isFinite(design.modularity) ? design.modularity : null,
     created_at: iso(ctx),
   };
-  await insertNetworkGraph(ctx.db, row);
+  // On a Running experiment the new graph is pushed to the edge (docs/sync-protocol.md, "Networks"):
+  // insert, allocation_version bump and outbox entry in one transaction.
+  await writeAndPush(ctx, experimentId, [insertNetworkGraphQuery(ctx.db, row)]);
   return graphView(row, false);
 }
 
@@ -319,6 +360,12 @@ export async function measureGraphSpillover(ctx: ServiceContext, graphId: string
         "its nodes and edges are gone, so spillover can no longer be measured; earlier measurements stay at GET /v1/network-graphs/{id}/spillover",
     );
   }
+  if (model.design.two_stage !== undefined) {
+    throw new RuleViolationError(
+      "spillover is measured under cluster randomisation; this graph has a two-stage design: use POST /v1/network-graphs/{id}/interference-test",
+      [{ path: "design", message: "two-stage graph" }],
+    );
+  }
   const graph = graphOfRow(row);
   const node_clusters = Object.fromEntries(row.nodes.map((n) => [n.node_id, n.cluster_id ?? ""]));
   const m: SpilloverMeasurement = measureSpillover({
@@ -364,4 +411,43 @@ export async function listSpilloverPage(ctx: ServiceContext, graphId: string, pa
   if (!(await findNetworkGraphSummary(ctx.db, graphId))) throw new NotFoundError(`network graph ${graphId} not found`);
   const { items, total } = await listSpilloverMeasurements(ctx.db, graphId, page);
   return { items: items.map(measurementView), total, limit: page.limit, offset: page.offset };
+}
+
+/** The interference test of Saveski et al. (2017) on a two-stage graph's outcomes (not stored). */
+export async function runInterferenceTest(ctx: ServiceContext, graphId: string, body: InterferenceTestRequestBody): Promise<InterferenceTestResultView> {
+  const row = await requireGraph(ctx, graphId);
+  const d = storedModel(row).design;
+  if (d.retained === GRAPH_RETAINED_SUMMARY) {
+    throw new ApiError(409, "graph_pruned", `network graph ${graphId} was pruned to its summary after its experiment ended; the test needs its nodes`);
+  }
+  if (d.two_stage === undefined) {
+    throw new RuleViolationError('the interference test needs a graph created with design "two-stage"', [{ path: "design", message: "not a two-stage graph" }]);
+  }
+  const clusterIndex = new Map(row.clusters.map((c, k) => [c.cluster_id, k]));
+  const nodeIndex = new Map(row.nodes.map((n, i) => [n.node_id, i]));
+  const outcomes = new Float64Array(row.nodes.length).fill(Number.NaN);
+  body.outcomes.forEach((o, k) => {
+    const i = nodeIndex.get(o.node_id);
+    if (i === undefined) throw new RuleViolationError(`outcome for unknown node "${o.node_id}"`, [{ path: `outcomes.${k}.node_id`, message: "not a node of the graph" }]);
+    if (!Number.isNaN(outcomes[i]!)) throw new RuleViolationError(`repeated outcome for node "${o.node_id}"`, [{ path: `outcomes.${k}.node_id`, message: "repeated node" }]);
+    if (!Number.isFinite(o.value)) throw new RuleViolationError("outcome values must be finite", [{ path: `outcomes.${k}.value`, message: "not finite" }]);
+    outcomes[i] = o.value;
+  });
+  const clusterOf = Int32Array.from(row.nodes, (n) => clusterIndex.get(n.cluster_id ?? "") ?? 0);
+  const treated = Uint8Array.from(row.nodes, (n) => (n.treatment === d.treatments[1] ? 1 : 0));
+  const r = interferenceTest(clusterOf, { clusterArm: Uint8Array.from(d.two_stage.cluster_arm), treated }, outcomes, { alpha: body.alpha });
+  return {
+    graph_id: graphId,
+    estimate_cluster: r.cluster_randomized.estimate,
+    estimate_unit: r.unit_randomized.estimate,
+    difference: r.difference,
+    std_error: r.std_error,
+    z: r.statistic,
+    p_value: r.p_value,
+    alpha: r.alpha,
+    interference_detected: r.interference_detected,
+    cluster_randomized: { ...r.cluster_randomized },
+    unit_randomized: { ...r.unit_randomized },
+    outcomes: { given: body.outcomes.length, missing: row.nodes.length - body.outcomes.length },
+  };
 }

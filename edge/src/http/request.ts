@@ -12,7 +12,8 @@ import { ApiError, zodDetails } from "./errors.js";
 export const BODY_LIMITS = {
   assign: 64 * 1024,
   rewards: 1024 * 1024,
-  allocation: 1024 * 1024,
+  /** Signed internal pushes: a network map of 10K+ nodes must fit (docs/sync-protocol.md, "Networks"). */
+  allocation: 16 * 1024 * 1024,
 } as const;
 
 /** Rejects bodies larger than `maxBytes` with 413 (Content-Length or the streamed size). */

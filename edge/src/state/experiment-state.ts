@@ -19,7 +19,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { InvalidArgumentError, SIGNATURE_HEADER, chooseBucket, createRng, hashToUnit, meanOf, signPayload, varianceOf } from "@mvx/core/edge";
 import { resolveSecrets, type Env } from "../env.js";
-import type { AllocationInput, AssignInput, BanditInput, Combination, ExperimentStatus, JsonValue, RewardEventInput } from "../schemas.js";
+import type { AllocationInput, AssignInput, BanditInput, Combination, ExperimentStatus, JsonValue, NetworkInput, RewardEventInput } from "../schemas.js";
 import {
   applyBanditReward,
   contextVector,
@@ -75,7 +75,42 @@ const NOT_RUNNING_REASON: Record<Exclude<ExperimentStatus, "Running">, NotAssign
   Archived: "experiment_archived",
 };
 
+/** The pushed network without its nodes (those live in `network_nodes`). */
+interface StoredNetwork {
+  graph_id: string;
+  treatments: string[];
+  /** Per treatment index: the share of clusters given that treatment (the cluster-level assignment probability). */
+  probabilities: number[];
+  node_count: number;
+  fallback: "hash";
+}
+
+function storedNetworkOf(network: NetworkInput): StoredNetwork {
+  // With nodes randomised on their own (two-stage designs) the probability is the share of nodes.
+  const nodeLevel = network.nodes.some((n) => n[2] !== undefined);
+  let probabilities: number[];
+  if (nodeLevel) {
+    const treatmentOf = new Map(network.clusters.map((c) => [c.cluster_id, c.treatment]));
+    const counts = new Map<string, number>();
+    for (const [, cluster, own] of network.nodes) {
+      const t = own ?? treatmentOf.get(cluster)!;
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    probabilities = network.treatments.map((t) => (counts.get(t) ?? 0) / network.nodes.length);
+  } else {
+    probabilities = network.treatments.map((t) => network.clusters.filter((c) => c.treatment === t).length / network.clusters.length);
+  }
+  return {
+    graph_id: network.graph_id,
+    treatments: network.treatments,
+    probabilities,
+    node_count: network.nodes.length,
+    fallback: network.fallback,
+  };
+}
+
 interface LoadedAllocation {
+  network: StoredNetwork | null;
   experiment_id: string;
   version: number;
   status: ExperimentStatus;
@@ -107,6 +142,7 @@ type AllocationRow = {
   salt: string;
   combinations: string;
   bandit: string | null;
+  network: string | null;
 };
 
 type ArmRow = {
@@ -144,6 +180,9 @@ interface MadeDecision {
   algorithm: string | null;
   armProbabilities: Record<string, number> | null;
   contextVector: number[] | null;
+  /** Set when the allocation holds a network: how the unit was assigned (and its cluster). */
+  assignment: "cluster" | "hash" | "bandit" | null;
+  clusterId: string | null;
 }
 
 const DECISION_COLUMNS = `decision_id, unit_id, combination_id, arm_id, context_vector`;
@@ -217,6 +256,7 @@ export class ExperimentState extends DurableObject<Env> {
     const now = new Date().toISOString();
     const added: ArmState[] = [];
     const bandit = input.bandit ?? null;
+    const network = input.network === undefined ? null : storedNetworkOf(input.network);
     // Compared with the last bandit ever applied, so a push without a bandit in between keeps the statistics.
     const configChanged = bandit !== null && bandit.bandit_config_id !== this.getMeta("bandit_config_id");
     const loaded = bandit === null ? null : loadBandit(bandit);
@@ -226,8 +266,8 @@ export class ExperimentState extends DurableObject<Env> {
     ];
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT OR REPLACE INTO allocation (id, experiment_id, version, status, hash_version, salt, combinations, issued_at, applied_at, bandit)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO allocation (id, experiment_id, version, status, hash_version, salt, combinations, issued_at, applied_at, bandit, network)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         input.experiment_id,
         input.version,
         input.status,
@@ -237,7 +277,18 @@ export class ExperimentState extends DurableObject<Env> {
         input.issued_at ?? null,
         now,
         bandit === null ? null : JSON.stringify(bandit),
+        network === null ? null : JSON.stringify(network),
       );
+      // The node map is replaced as a whole with every applied push (empty without a network).
+      this.sql.exec(`DELETE FROM network_nodes`);
+      if (input.network !== undefined && network !== null) {
+        const index = new Map(network.treatments.map((t, i) => [t, i]));
+        const treatmentOf = new Map(input.network.clusters.map((c) => [c.cluster_id, index.get(c.treatment)!]));
+        for (const [nodeId, clusterId, own] of input.network.nodes) {
+          const treatment = own === undefined ? treatmentOf.get(clusterId)! : index.get(own)!;
+          this.sql.exec(`INSERT INTO network_nodes (node_id, cluster_id, treatment) VALUES (?, ?, ?)`, nodeId, clusterId, treatment);
+        }
+      }
       const seen = new Set<string>();
       for (const [armId, combinationId] of armPairs) {
         if (this.arms.has(armId) || seen.has(armId)) continue;
@@ -270,6 +321,7 @@ export class ExperimentState extends DurableObject<Env> {
       salt: input.salt,
       combinations: input.combinations,
       bandit,
+      network,
     });
     for (const arm of added) this.arms.set(arm.arm_id, arm);
     this.loadBanditCache();
@@ -292,6 +344,7 @@ export class ExperimentState extends DurableObject<Env> {
     const made = this.makeDecision(a, input, decisionId);
     if ("outcome" in made) return made;
     const { combination, armId, probability, algorithm } = made;
+    const networkFields = made.assignment === null ? {} : { assignment: made.assignment, ...(made.clusterId === null ? {} : { cluster_id: made.clusterId }) };
     const decidedAt = new Date().toISOString();
     const payload = JSON.stringify({
       type: "decision",
@@ -304,6 +357,7 @@ export class ExperimentState extends DurableObject<Env> {
       probability,
       algorithm,
       ...(made.armProbabilities === null ? {} : { arm_probabilities: made.armProbabilities }),
+      ...networkFields,
       allocation_version: a.version,
       context: input.context ?? null,
       decided_at: decidedAt,
@@ -346,6 +400,7 @@ export class ExperimentState extends DurableObject<Env> {
         probability,
         algorithm,
         allocation_version: a.version,
+        ...networkFields,
       },
     };
   }
@@ -374,6 +429,7 @@ export class ExperimentState extends DurableObject<Env> {
         probability: made.probability,
         algorithm: made.algorithm,
         allocation_version: a.version,
+        ...(made.assignment === null ? {} : { assignment: made.assignment, ...(made.clusterId === null ? {} : { cluster_id: made.clusterId }) }),
       },
     };
   }
@@ -628,7 +684,7 @@ export class ExperimentState extends DurableObject<Env> {
 
   private loadCache(): void {
     const row = this.sql
-      .exec<AllocationRow>(`SELECT experiment_id, version, status, hash_version, salt, combinations, bandit FROM allocation WHERE id = 1`)
+      .exec<AllocationRow>(`SELECT experiment_id, version, status, hash_version, salt, combinations, bandit, network FROM allocation WHERE id = 1`)
       .toArray()[0];
     this.allocation =
       row === undefined
@@ -641,6 +697,7 @@ export class ExperimentState extends DurableObject<Env> {
             salt: row.salt,
             combinations: JSON.parse(row.combinations) as Combination[],
             bandit: row.bandit === null ? null : (JSON.parse(row.bandit) as BanditInput),
+            network: row.network === null ? null : (JSON.parse(row.network) as StoredNetwork),
           });
     this.arms.clear();
     for (const arm of this.sql.exec<ArmRow>(
@@ -708,13 +765,32 @@ export class ExperimentState extends DurableObject<Env> {
 
   /** The decision of `decisionId` from the state in memory: the bandit's, else the hash bucket's. */
   private makeDecision(a: LoadedAllocation, input: AssignInput, decisionId: string): MadeDecision | Extract<AssignResult, { outcome: "invalid_context" }> {
+    const network = a.network;
+    if (network !== null) {
+      const node = this.sql.exec<{ cluster_id: string; treatment: number }>(`SELECT cluster_id, treatment FROM network_nodes WHERE node_id = ?`, input.unit_id).toArray()[0];
+      if (node !== undefined) {
+        const name = network.treatments[node.treatment]!;
+        const probability = network.probabilities[node.treatment]!;
+        const combination: Combination = { combination_id: name, variable_values: { treatment: name }, traffic_allocation: probability };
+        return { combination, armId: name, probability, algorithm: null, armProbabilities: null, contextVector: null, assignment: "cluster", clusterId: node.cluster_id };
+      }
+    }
     const b = this.bandit;
     if (b === null) {
       const u = hashToUnit(a.salt, input.unit_id, a.hash_version);
       const combination = a.combinations[chooseBucket(u, a.weights)];
       if (combination === undefined) throw new Error("allocation has no combination to assign");
       const armId = combination.combination_id;
-      return { combination, armId, probability: combination.traffic_allocation, algorithm: null, armProbabilities: null, contextVector: null };
+      return {
+        combination,
+        armId,
+        probability: combination.traffic_allocation,
+        algorithm: null,
+        armProbabilities: null,
+        contextVector: null,
+        assignment: network === null ? null : "hash",
+        clusterId: null,
+      };
     }
     let x: number[] | null;
     try {
@@ -728,7 +804,16 @@ export class ExperimentState extends DurableObject<Env> {
     const arm = b.config.arms[choice.arm_index]!;
     const armProbabilities = Object.fromEntries(b.config.arms.map((arm, i) => [arm.arm_id, choice.probabilities[i]!]));
     const combination: Combination = { combination_id: arm.combination_id, variable_values: arm.variable_values as Record<string, JsonValue>, traffic_allocation: choice.probability };
-    return { combination, armId: arm.arm_id, probability: choice.probability, algorithm: b.config.algorithm, armProbabilities, contextVector: x };
+    return {
+      combination,
+      armId: arm.arm_id,
+      probability: choice.probability,
+      algorithm: b.config.algorithm,
+      armProbabilities,
+      contextVector: x,
+      assignment: network === null ? null : "bandit",
+      clusterId: null,
+    };
   }
 
   /** Starts a background fetch of the peer shards' statistics when one is due (shards only). */

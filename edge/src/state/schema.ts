@@ -100,6 +100,19 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The pushed network (JSON of the push's `network` without its nodes), null without one.
+      `ALTER TABLE allocation ADD COLUMN network TEXT`,
+      // node -> cluster and treatment index of the network in force; replaced with each push.
+      `CREATE TABLE network_nodes (
+         node_id TEXT PRIMARY KEY,
+         cluster_id TEXT NOT NULL,
+         treatment INTEGER NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** The schema version this code expects. */

@@ -27,6 +27,10 @@ export interface AssignedDecision {
   probability: number;
   algorithm: string | null;
   allocation_version: number;
+  /** With a network in the allocation: "cluster" for a node of the graph, else the fallback's kind. */
+  assignment?: "cluster" | "hash" | "bandit";
+  /** The node's cluster (cluster assignments only). */
+  cluster_id?: string;
 }
 
 /** Where the units of a sharded experiment go: object `<experiment_id>#<k>`, k = floor(hashToUnit(salt, unit_id) * shards). */

@@ -191,13 +191,16 @@ export async function transitionExperiment(db: Db, cmd: TransitionCommand): Prom
  * its `bandit` object). When the experiment has an active BayesianModel with a current BO-loop
  * round (convergence_metrics.bo_loop.current, services/bo-loop.ts), the round's suggested points
  * are the `combinations` instead of the design's, and no bandit object is sent (its arms are the
- * design's combinations). Inserts only when the experiment is `status` at allocation_version
+ * design's combinations). When the experiment has a network graph, the most recent one rides along as
+ * `network` (docs/sync-protocol.md, "Networks": treatments, clusters and [node_id, cluster_id]
+ * pairs). Inserts only when the experiment is `status` at allocation_version
  * `version`, so it belongs in the same batch as the write that moved it there.
  */
 export function enqueueAllocationPushSql(p: { id: string; status: ExperimentStatus; version: number; hashVersion: number; now: string }) {
   return sql`INSERT INTO sync_outbox (experiment_id, kind, version, payload, attempts, next_attempt_at, created_at)
       SELECT m.experiment_id, 'allocation', m.allocation_version,
-        CASE WHEN b.edge_bandit IS NULL OR p.bo_combinations IS NOT NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END,
+        CASE WHEN p.network IS NULL THEN CASE WHEN b.edge_bandit IS NULL OR p.bo_combinations IS NOT NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END
+          ELSE json_set(CASE WHEN b.edge_bandit IS NULL OR p.bo_combinations IS NOT NULL THEN p.base ELSE json_set(p.base, '$.bandit', json(b.edge_bandit)) END, '$.network', json(p.network)) END,
         0, ${p.now}, ${p.now}
       FROM multivariate_experiments m JOIN experiments e ON e.id = m.experiment_id
       JOIN (SELECT json_object(
@@ -208,7 +211,18 @@ export function enqueueAllocationPushSql(p: { id: string; status: ExperimentStat
           'salt', m2.hash_salt,
           'combinations', json(coalesce(bo.combinations, m2.combinations)),
           'issued_at', ${p.now}) AS base,
-          bo.combinations AS bo_combinations
+          bo.combinations AS bo_combinations,
+          (SELECT json_object(
+              'graph_id', g.id,
+              'treatments', json(json_extract(g.spillover_model, '$.design.treatments')),
+              'clusters', json(g.clusters),
+              'nodes', json((SELECT json_group_array(CASE WHEN json_extract(n.value, '$.treatment') IS NULL
+                  THEN json_array(json_extract(n.value, '$.node_id'), json_extract(n.value, '$.cluster_id'))
+                  ELSE json_array(json_extract(n.value, '$.node_id'), json_extract(n.value, '$.cluster_id'), json_extract(n.value, '$.treatment')) END)
+                FROM json_each(g.nodes) n WHERE json_extract(n.value, '$.cluster_id') IS NOT NULL)),
+              'fallback', 'hash')
+            FROM network_graphs g WHERE g.experiment_id = m2.experiment_id
+            ORDER BY g.created_at DESC, g.rowid DESC LIMIT 1) AS network
         FROM multivariate_experiments m2 JOIN experiments e2 ON e2.id = m2.experiment_id
         LEFT JOIN (SELECT experiment_id, json_extract(convergence_metrics, '$.bo_loop.current.combinations') AS combinations
           FROM bayesian_models

@@ -25,7 +25,12 @@ const summaryColumns = {
 };
 
 export async function insertNetworkGraph(db: Db, row: NetworkGraphInsert): Promise<void> {
-  await db.insert(networkGraphs).values(row);
+  await insertNetworkGraphQuery(db, row);
+}
+
+/** The INSERT of a graph as a batchable query (so an allocation push can join its transaction). */
+export function insertNetworkGraphQuery(db: Db, row: NetworkGraphInsert) {
+  return db.insert(networkGraphs).values(row);
 }
 
 /** The full row (nodes and edges included). */

@@ -16,7 +16,8 @@ export const networkGraphs = sqliteTable(
       .references(() => experiments.id, { onDelete: "cascade" }),
     graph_type: text("graph_type", { enum: GRAPH_TYPES }).notNull(),
     nodes: text("nodes", { mode: "json" })
-      .$type<{ node_id: string; attributes?: Record<string, unknown>; cluster_id?: string }[]>()
+      // `treatment`: the node's own treatment, set for two-stage designs only (services/network-graphs.ts).
+      .$type<{ node_id: string; attributes?: Record<string, unknown>; cluster_id?: string; treatment?: string }[]>()
       .notNull(),
     edges: text("edges", { mode: "json" }).$type<{ source: string; target: string; weight: number }[]>().notNull(),
     clusters: text("clusters", { mode: "json" })

@@ -10,6 +10,7 @@ import {
   csvToCreateBody,
   getNetworkGraph,
   listNetworkGraphsPage,
+  runInterferenceTest,
   listSpilloverPage,
   measureGraphSpillover,
 } from "../../services/network-graphs.js";
@@ -20,6 +21,8 @@ import {
   CreateQuerySchema,
   CsvQuerySchema,
   GraphIncludeQuerySchema,
+  InterferenceTestRequestSchema,
+  InterferenceTestResultSchema,
   NetworkGraphSchema,
   SpilloverMeasurementSchema,
   SpilloverRequestSchema,
@@ -97,6 +100,20 @@ const spilloverRoute = createRoute({
   responses: { 201: json(SpilloverMeasurementSchema, "The stored measurement"), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
 });
 
+const interferenceRoute = createRoute({
+  method: "post",
+  path: "/v1/network-graphs/{id}/interference-test",
+  tags,
+  summary: "Test for interference (Saveski et al. 2017) on a two-stage graph",
+  description:
+    "Compares the effect estimate of the cluster-randomised half with the unit-randomised half's: " +
+    "z = difference / std_error, two-sided normal p-value. Needs a graph created with design \"two-stage\" (422 otherwise) " +
+    "and outcomes for at least two treated and two control clusters and nodes in each half (422). Nodes without an outcome are left out.",
+  security: bearerSecurity,
+  request: { params: IdParamSchema, body: { required: true, content: { "application/json": { schema: InterferenceTestRequestSchema } } } },
+  responses: { 200: json(InterferenceTestResultSchema, "The test"), ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
+});
+
 const listSpilloverRoute = createRoute({
   method: "get",
   path: "/v1/network-graphs/{id}/spillover",
@@ -143,6 +160,11 @@ export function registerNetworkGraphRoutes(app: OpenAPIHono, ctx: ServiceContext
   app.openapi(spilloverRoute, async (c) => {
     const { id } = c.req.valid("param");
     return c.json(await measureGraphSpillover(ctx, id, c.req.valid("json")), 201);
+  });
+
+  app.openapi(interferenceRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runInterferenceTest(ctx, id, c.req.valid("json")), 200);
   });
 
   app.openapi(listSpilloverRoute, async (c) => {

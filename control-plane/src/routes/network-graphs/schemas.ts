@@ -42,6 +42,12 @@ export const CreateNetworkGraphSchema = z
     clustering: ClusteringSchema.optional().openapi({ description: 'default {method: "louvain", resolution: 1}' }),
     treatments: z.array(z.string()).optional().openapi({ description: 'default ["control", "treatment"]; the first is the control' }),
     stratify_by_size: z.boolean().optional().openapi({ description: "block the cluster randomisation on cluster size" }),
+    design: z.enum(["cluster", "two-stage"]).optional().openapi({
+      description:
+        'default "cluster" (whole clusters randomised). "two-stage" (Saveski et al. 2017, two treatments only): clusters are ' +
+        "split at random in halves, whole clusters are randomised in one half and single nodes in the other, so that " +
+        "POST /v1/network-graphs/{id}/interference-test can test for interference",
+    }),
     spillover_model: SpilloverModelSchema,
     randomization_seed: z.number().int().optional().openapi({ description: "integer; drawn at random when omitted" }),
   })
@@ -103,6 +109,14 @@ export const NetworkGraphSchema = z
     randomization_seed: z.number().int(),
     treatments: z.array(z.string()),
     created_at: z.string(),
+    design: z.enum(["cluster", "two-stage"]).optional().openapi({ description: "the randomisation design (absent = cluster)" }),
+    two_stage: z
+      .object({
+        cluster_halves: z.record(z.string(), z.enum(["cluster", "unit"])),
+        node_treatments: z.record(z.string(), z.string()).optional(),
+      })
+      .optional()
+      .openapi({ description: 'two-stage graphs: each cluster\'s half and (with nodes) each node\'s treatment; a "unit" cluster\'s `treatment` is not used' }),
     pruned: z.boolean().optional().openapi({
       description:
         "true when retention pruned the graph after its experiment ended: nodes and edges are gone, the summary " +
@@ -155,3 +169,31 @@ export const SpilloverMeasurementSchema = z
   })
   .openapi("SpilloverMeasurement");
 export type SpilloverMeasurementView = z.infer<typeof SpilloverMeasurementSchema>;
+
+export const InterferenceTestRequestSchema = z
+  .object({
+    outcomes: z.array(z.object({ node_id: z.string(), value: z.number() })).min(1),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+  })
+  .openapi("InterferenceTestRequest");
+export type InterferenceTestRequestBody = z.infer<typeof InterferenceTestRequestSchema>;
+
+const HalfEstimateSchema = z.object({ estimate: z.number(), std_error: z.number(), n_treated: z.number().int(), n_control: z.number().int() });
+
+export const InterferenceTestResultSchema = z
+  .object({
+    graph_id: z.string(),
+    estimate_cluster: z.number().openapi({ description: "effect estimate of the cluster-randomised half (Horvitz-Thompson on cluster totals)" }),
+    estimate_unit: z.number().openapi({ description: "difference in means of the unit-randomised half" }),
+    difference: z.number(),
+    std_error: z.number(),
+    z: z.number(),
+    p_value: z.number(),
+    alpha: z.number(),
+    interference_detected: z.boolean(),
+    cluster_randomized: HalfEstimateSchema,
+    unit_randomized: HalfEstimateSchema,
+    outcomes: z.object({ given: z.number().int(), missing: z.number().int() }),
+  })
+  .openapi("InterferenceTestResult");
+export type InterferenceTestResultView = z.infer<typeof InterferenceTestResultSchema>;
