@@ -1,5 +1,5 @@
 // Seeded pseudo-random numbers for every randomised algorithm in core: randomness is always an
-// argument, never Math.random(). sfc32 (Chris Doty-Humphrey's Small Fast Counting generator,
+// argument, never the global generator. sfc32 (Chris Doty-Humphrey's Small Fast Counting generator,
 // PractRand-tested) seeded from a string through MurmurHash3.
 
 import { murmur3 } from "./murmur3.js";
