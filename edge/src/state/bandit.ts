@@ -1,12 +1,13 @@
 // Bandit wiring of the ExperimentState object (docs/sync-protocol.md, "Bandits"): the core policy
 // of a pushed bandit configuration, the per-arm records the object stores (statistics, contextual
 // model, sliding window, change detector), the reward step and the decision step. Every formula is
-// core's (packages/core/src/bandit); this module only chooses which core function to call. The one
-// exception is the holdback mixture of `decideBandit` (control_share, min_arm_share), which has no
-// core counterpart yet: it is a pure function here, a candidate to move to core.
+// core's (packages/core/src/bandit, including the control holdback and arm floors of
+// bandit/holdback.ts); this module only chooses which core function to call.
 
 import {
   InvalidArgumentError,
+  holdbackArm,
+  holdbackProbabilities,
   applyContextualReward,
   applyReward,
   applyWindowedReward,
@@ -21,7 +22,6 @@ import {
   mergeArmStats,
   mergeLinearArms,
   pageHinkleyUpdate,
-  uniformArm,
   windowedStats,
   type AnyBanditPolicy,
   type ArmStats,
@@ -141,6 +141,7 @@ export function decideBandit(b: LoadedBandit, state: PolicyState, context: UnitC
   if (b.winnerIndex !== null) {
     return { arm_index: b.winnerIndex, probability: 1, probabilities: b.config.arms.map((_, i) => (i === b.winnerIndex ? 1 : 0)) };
   }
+  const holdback = { control_index: b.controlIndex, control_share: b.config.control_share, min_arm_share: b.config.min_arm_share };
   const cs = b.controlIndex === null ? 0 : b.config.control_share;
   const m = b.config.min_arm_share;
   const uControl = cs > 0 ? rng() : 1;
@@ -150,9 +151,9 @@ export function decideBandit(b: LoadedBandit, state: PolicyState, context: UnitC
     b.policy.algorithm === "Contextual"
       ? b.policy.decide(state as ContextualState, { context }, rng)
       : b.policy.decide(state as readonly ArmStats[], {}, rng);
-  const arm = uControl < cs ? b.controlIndex! : uFloor < k * m ? uniformArm(k, uArm) : decision.arm_index;
+  const arm = holdbackArm(decision.arm_index, k, holdback, uControl, uFloor, uArm);
   const q = decision.probabilities ?? b.config.arms.map((_, i) => (i === decision.arm_index ? decision.probability : 0));
-  const probabilities = q.map((qi, i) => (i === b.controlIndex ? cs : 0) + (1 - cs) * (m + (1 - k * m) * qi));
+  const probabilities = holdbackProbabilities(q, holdback);
   return { arm_index: arm, probability: probabilities[arm]!, probabilities };
 }
 

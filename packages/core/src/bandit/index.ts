@@ -30,3 +30,4 @@ export * from "./off-policy-types.js";
 export * from "./ipw.js";
 export * from "./aipw.js";
 export * from "./simulate.js";
+export * from "./holdback.js";
