@@ -8,11 +8,10 @@ import { createRng } from "@mvx/core";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PowerAnalysis } from "../src/domain/experiment.js";
 import { setPowerAnalysis } from "../src/db/repositories/experiments.js";
 import { banditAllocations, banditDriftEvents, regretMetrics, syncOutbox } from "../src/db/schema/index.js";
 import { createRetentionJob } from "../src/services/retention.js";
-import { experimentBody, signed, testApp, type TestApp } from "./helpers.js";
+import { experimentBody, signed, testApp, type TestApp, STORED_POWER_ANALYSIS } from "./helpers.js";
 
 let t: TestApp;
 let now = Date.parse("2026-11-24T12:00:00.000Z");
@@ -22,19 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const analysis: PowerAnalysis = {
-  effect_size: 0.02,
-  power: 0.8,
-  alpha: 0.05,
-  metric: { type: "binary", baseline_rate: 0.1 },
-  target: "main_effects",
-  test: "two_proportions",
-  n_per_group: 3841,
-  required_sample_size: 11523,
-  per_combination: [],
-  method: "test fixture",
-  computed_at: "2026-11-24T12:00:00.000Z",
-};
+const analysis = STORED_POWER_ANALYSIS;
 
 interface Setup {
   experimentId: string;

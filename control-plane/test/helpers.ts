@@ -6,6 +6,7 @@ import { signPayload } from "@mvx/core";
 import { inject } from "vitest";
 import { createApp, type AppOptions } from "../src/app.js";
 import { openDb, type Db } from "../src/db/client.js";
+import type { PowerAnalysis } from "../src/domain/experiment.js";
 
 export const API_KEY = "test-api-key";
 export const SYNC_SECRET = "test-sync-secret";
@@ -97,3 +98,22 @@ export async function signed(body: string, nowSeconds: number, secret = SYNC_SEC
 export function detailPaths(body: { error: { details: { path: string }[] } }): string[] {
   return body.error.details.map((d) => d.path);
 }
+
+/**
+ * A stored power analysis written straight into an experiment (setPowerAnalysis), for tests of
+ * the lifecycle that are not about the calculator. n_per_group is R's
+ * power.prop.test(p1 = 0.1, p2 = 0.12, power = 0.8) n = 3840.847, rounded up.
+ */
+export const STORED_POWER_ANALYSIS: PowerAnalysis = {
+  effect_size: 0.02,
+  power: 0.8,
+  alpha: 0.05,
+  metric: { type: "binary", baseline_rate: 0.1 },
+  target: "main_effects",
+  test: "two_proportions",
+  n_per_group: 3841,
+  required_sample_size: 11523,
+  per_combination: [],
+  method: "test fixture",
+  computed_at: "2026-11-24T12:00:00.000Z",
+};

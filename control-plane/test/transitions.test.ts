@@ -6,10 +6,9 @@
 import { CURRENT_HASH_VERSION } from "@mvx/core";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PowerAnalysis } from "../src/domain/experiment.js";
 import { setPowerAnalysis } from "../src/db/repositories/experiments.js";
 import { syncOutbox } from "../src/db/schema/index.js";
-import { experimentBody, testApp, type TestApp } from "./helpers.js";
+import { experimentBody, testApp, type TestApp, STORED_POWER_ANALYSIS } from "./helpers.js";
 
 let t: TestApp;
 let kicks = 0;
@@ -19,20 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-// A stored analysis, written directly: this file tests the lifecycle, not the calculator.
-const analysis: PowerAnalysis = {
-  effect_size: 0.02,
-  power: 0.8,
-  alpha: 0.05,
-  metric: { type: "binary", baseline_rate: 0.1 },
-  target: "main_effects",
-  test: "two_proportions",
-  n_per_group: 3841,
-  required_sample_size: 11523,
-  per_combination: [],
-  method: "test fixture",
-  computed_at: "2026-11-24T12:00:00.000Z",
-};
+const analysis = STORED_POWER_ANALYSIS;
 
 async function draft(): Promise<string> {
   const { body } = await t.json("POST", "/v1/experiments", experimentBody());

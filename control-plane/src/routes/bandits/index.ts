@@ -1,10 +1,10 @@
 // Bandit routes (API.md "Bandits"): create a configuration for an experiment, edit it, read it
 // with its arm statistics, regret metrics and off-policy estimates, and page its allocation log.
 
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { allocationsPage, banditDetail, configView, createBandit, getBanditConfig, patchBandit } from "../../services/bandits.js";
 import type { ServiceContext } from "../../services/experiments.js";
-import { IdParamSchema, bearerSecurity, errorResponses } from "../schemas.js";
+import { bearerSecurity, body, errorResponses, IdParamSchema, json } from "../schemas.js";
 import {
   AllocationsPageSchema,
   AllocationsQuerySchema,
@@ -15,14 +15,6 @@ import {
 } from "./schemas.js";
 
 const tags = ["bandits"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const createBanditRoute = createRoute({
   method: "post",

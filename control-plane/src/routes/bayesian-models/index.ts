@@ -2,7 +2,7 @@
 // experiment, add observations (sequential posterior updates), suggest the next points, predict,
 // and read a model with its iterations or an experiment's models.
 
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
   addObservations,
   createBayesianModel,
@@ -13,7 +13,7 @@ import {
 } from "../../services/bayesian-models.js";
 import { setModelActive } from "../../services/bo-loop.js";
 import type { ServiceContext } from "../../services/experiments.js";
-import { IdParamSchema, bearerSecurity, errorResponses } from "../schemas.js";
+import { bearerSecurity, body, errorResponses, IdParamSchema, json } from "../schemas.js";
 import {
   BayesianModelListSchema,
   BayesianModelSchema,
@@ -28,14 +28,6 @@ import {
 } from "./schemas.js";
 
 const tags = ["bayesian-models"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const createModelRoute = createRoute({
   method: "post",

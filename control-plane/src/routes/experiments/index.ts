@@ -17,7 +17,7 @@ import {
 } from "../../services/experiments.js";
 import { experimentEffects } from "../../services/effects.js";
 import { analyseExperimentPower } from "../../services/power.js";
-import { IdParamSchema, PageQuerySchema, bearerSecurity, errorResponses, pageOf } from "../schemas.js";
+import { bearerSecurity, body, errorResponses, IdParamSchema, json, pageOf, PageQuerySchema } from "../schemas.js";
 import {
   AssignmentSchema,
   CreateExperimentSchema,
@@ -34,14 +34,6 @@ import {
 } from "./schemas.js";
 
 const tags = ["experiments"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const createExperimentRoute = createRoute({
   method: "post",

@@ -14,7 +14,7 @@ import {
   listSpilloverPage,
   measureGraphSpillover,
 } from "../../services/network-graphs.js";
-import { IdParamSchema, PageQuerySchema, bearerSecurity, errorResponses, pageOf } from "../schemas.js";
+import { bearerSecurity, errorResponses, IdParamSchema, json, pageOf, PageQuerySchema } from "../schemas.js";
 import {
   CreateNetworkGraphSchema,
   type CreateNetworkGraphBody,
@@ -29,10 +29,6 @@ import {
 } from "./schemas.js";
 
 const tags = ["networks"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const createGraphRoute = createRoute({
   method: "post",

@@ -9,12 +9,10 @@ import type { ServiceContext } from "../../services/experiments.js";
 import { modelJobRunner } from "../../services/model-jobs.js";
 import { createStatisticalModel, getStatisticalModel, listExperimentModels } from "../../services/statistical-models.js";
 import { registerObservationRoutes } from "../observations/index.js";
-import { IdParamSchema, bearerSecurity, errorResponses } from "../schemas.js";
+import { bearerSecurity, errorResponses, IdParamSchema, json } from "../schemas.js";
 import { CreateStatisticalModelSchema, StatisticalModelSchema, type StatisticalModelView } from "./schemas.js";
 
 const tags = ["statistical-models"];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-
 const createModelRoute = createRoute({
   method: "post",
   path: "/v1/experiments/{id}/statistical-models",
