@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/.wrangler/**", "data/**", "control-plane/src/db/migrations/**", "coverage/**"] },
+  { ignores: ["**/node_modules/**", "**/.wrangler/**", "data/**", "control-plane/src/db/migrations/**", "coverage/**", "packages/core/assembly/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,8 +10,6 @@ import {
   convergenceMetrics,
   createBayesOptModel,
   createRng,
-  createSurrogate,
-  modelSpans,
   observe,
   predictPoints,
   restoreBayesOptModel,
@@ -20,10 +18,8 @@ import {
 import type {
   BayesOptModel,
   BayesOptSpec,
-  GpPosteriorState,
   ParameterSpace,
   ParameterValue,
-  Rng,
   SuggestedPoint,
   SuggestOptions,
   SurrogatePosteriorState,
@@ -48,7 +44,6 @@ import type { ServiceContext } from "./experiments.js";
 export const SETTINGS_KEY = "acquisition_settings";
 const DEFAULT_INITIAL_POINTS = 5;
 const DEFAULT_BATCH_SIZE = 1;
-const REFIT_FULL_UP_TO = 60;
 
 type Goal = "maximize" | "minimize";
 type Point = Record<string, ParameterValue>;
@@ -186,37 +181,6 @@ export async function getRow(ctx: ServiceContext, id: string): Promise<BayesianM
   return row;
 }
 
-/**
- * Iterations of the single-start GP refit beyond REFIT_FULL_UP_TO observations: each likelihood
- * evaluation is O(n^3), so the budget shrinks as n^-3 (100 at n <= 120, 3 from n ~ 400); since every
- * update starts from the previous fit, the search continues across updates.
- */
-function refitIterations(n: number): number {
-  return Math.max(3, Math.min(100, Math.round(100 * (120 / n) ** 3)));
-}
-
-/**
- * The GP refit of a posterior update beyond REFIT_FULL_UP_TO observations, kept within the data
- * model's 5 s: one quasi-Newton run started from the previous hyperparameters (no random
- * restarts, a bounded number of iterations) instead of core's multi-start warm-started refit.
- * Restarts and max_iterations the caller gave are kept.
- */
-function warmRefit(model: BayesOptModel, hyperparameters: Record<string, unknown>, rng: Rng): BayesOptModel {
-  const st = (model.fitted as NonNullable<BayesOptModel["fitted"]>).posterior_state as GpPosteriorState;
-  const n = st.training_data.y.length;
-  const surrogate = createSurrogate("GaussianProcess", {
-    ...hyperparameters,
-    input_spans: modelSpans(model.space),
-    ard: Array.isArray(st.length_scale),
-    length_scale: st.length_scale,
-    signal_variance: st.signal_variance,
-    noise_variance: st.noise_variance,
-    restarts: hyperparameters.restarts ?? 0,
-    max_iterations: hyperparameters.max_iterations ?? refitIterations(n),
-  });
-  return { ...model, fitted: surrogate.fit(st.training_data, rng, null) };
-}
-
 /** The stored row's model, restored from posterior_state without refitting. */
 function restore(row: BayesianModelRow): { model: BayesOptModel; settings: Settings } {
   const { hyperparameters, settings } = splitHyperparameters(row.hyperparameters);
@@ -321,7 +285,6 @@ export function computePosteriorUpdate(ctx: ServiceContext, row: BayesianModelRo
   const id = row.id;
   const started = performance.now();
   const { model: before, settings } = restore(row);
-  const { hyperparameters } = splitHyperparameters(row.hyperparameters);
   const n = observedCount(before);
   body.observations.forEach((o, j) => {
     checkPoint(before.space, o.point, `observations.${j}.point`, true);
@@ -332,15 +295,13 @@ export function computePosteriorUpdate(ctx: ServiceContext, row: BayesianModelRo
   });
   const seed = seedBase(id, settings);
   const rng = createRng(`${seed}:observe:${n}`);
-  const large = row.model_type === "GaussianProcess" && hyperparameters.optimize !== false && n + body.observations.length > REFIT_FULL_UP_TO;
   const observed = observe(
     before,
     body.observations.map((o) => ({ point: o.point, value: o.value, ...(o.noise_variance !== undefined ? { noise_variance: o.noise_variance } : {}) })),
     rng,
-    large ? { refit: false } : {},
   );
   const iterations = observed.iterations;
-  const model = large ? warmRefit(observed.model, hyperparameters, rng) : observed.model;
+  const model = observed.model;
   const total = observedCount(model);
   const { next_points } = suggestPoints(
     model,

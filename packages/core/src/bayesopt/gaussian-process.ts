@@ -11,6 +11,7 @@ import type { CholeskyFactor } from "./cholesky.js";
 import { crossCovariance, inverseSquaredLengthScales, scaledSquaredDistance, trainingCovariance } from "./gp-covariance.js";
 import type { GpHyperparameters } from "./gp-covariance.js";
 import { glsConstantMean, gpLikelihoodTerms } from "./gp-log-marginal-likelihood.js";
+import { pairwiseSquaredDifferences } from "./gp-pairwise.js";
 import { getKernel } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
 import { minimizeBounded } from "./projected-lbfgs.js";
@@ -45,8 +46,8 @@ export interface GpOptions {
   readonly noise?: readonly number[] | null;
   readonly bounds?: GpBounds;
   /**
-   * Random restarts of the optimiser besides the initial point and warm start (default 4 for
-   * n <= 100, 2 for n <= 300, else 1: each likelihood evaluation costs O(n^3)).
+   * Random restarts of the optimiser besides the initial point and warm start (default 4; 2 for
+   * 101..150 observations; above 150 the restarts run on a random subset of 100 observations).
    */
   readonly restarts?: number;
   /** Quasi-Newton iterations per start (default 200). */
@@ -256,12 +257,124 @@ function copyData(data: TrainingData): { X: number[][]; y: number[]; noise: numb
   return { X: data.X.map((r) => [...r]), y: [...data.y], noise: data.noise ? [...data.noise] : null };
 }
 
+// The optimiser's stopping rule: scipy's fmin_l_bfgs_b defaults (factr = 1e7, i.e. a relative
+// decrease below 1e7 * machine epsilon, and a projected gradient below 1e-5), as scikit-learn's
+// GaussianProcessRegressor uses them.
+const FIT_FTOL = 1e7 * Number.EPSILON;
+const FIT_PGTOL = 1e-5;
+// Above SUBSET_FROM observations the multi-start search runs on a seeded random subset of
+// SUBSET_SIZE observations (each evaluation ~(n / 100)^3 times cheaper), and only its best point
+// (and the warm start) is then optimised on all the data.
+const SUBSET_FROM = 150;
+const SUBSET_SIZE = 100;
+
+type Objective = (theta: number[]) => { f: number; g: number[] };
+
+function likelihoodObjective(r: Resolved, data: TrainingData, nl: number): Objective {
+  const pairs = pairwiseSquaredDifferences(data.X);
+  return (theta) => {
+    try {
+      const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { gradient: true, pairs });
+      return { f: -t.value, g: (t.gradient as number[]).map((v) => -v) };
+    } catch (e) {
+      if (e instanceof ConvergenceError) return { f: Infinity, g: theta.map(() => 0) };
+      throw e;
+    }
+  };
+}
+
+/** The best of projected L-BFGS runs of `objective` from each start. */
+function bestOfStarts(objective: Objective, starts: readonly number[][], r: Resolved, maxIterations: number): { x: number[]; f: number } {
+  let best = { x: starts[0] as number[], f: Infinity };
+  for (const s of starts) {
+    const res = minimizeBounded(objective, s, { lower: r.lower, upper: r.upper, maxIterations, ftol: FIT_FTOL, pgtol: FIT_PGTOL });
+    if (res.f < best.f) best = { x: res.x, f: res.f };
+  }
+  return best;
+}
+
+/** k distinct indices of 0..n-1 in random order (a partial Fisher-Yates shuffle). */
+function sampleIndices(n: number, k: number, rng: Rng): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < Math.min(k, n - 1); i++) {
+    const j = i + Math.floor(rng() * (n - i));
+    const t = idx[i] as number;
+    idx[i] = idx[j] as number;
+    idx[j] = t;
+  }
+  return idx.slice(0, k);
+}
+
+/**
+ * Maximises the log marginal likelihood over log(length scales, signal variance, noise variance)
+ * within bounds: projected L-BFGS with the analytic gradient from the initial values, the warm
+ * start and `restarts` seeded uniform draws in the log box (as scikit-learn's
+ * n_restarts_optimizer), keeping the best. With more than SUBSET_FROM observations the starts
+ * are first optimised on a random subset and the best of them (and the warm start, whichever has
+ * the higher full-data likelihood) is then optimised on all the data, so the multi-start costs
+ * little and the full O(n^3) evaluations are spent near an optimum.
+ */
+function optimiseHyperparameters(r: Resolved, data: TrainingData, nl: number, options: GpOptions, rng: Rng): GpHyperparameters {
+  const n = data.X.length;
+  const maxIterations = options.max_iterations ?? 200;
+  const clamp = (theta: number[]) => theta.map((v, i) => Math.min(r.upper[i]!, Math.max(r.lower[i]!, v)));
+  const init = clamp(toTheta(r.init));
+  const warm = options.warm_start && options.warm_start.length_scale.length === nl ? clamp(toTheta(options.warm_start)) : null;
+  const restarts = options.restarts ?? (n <= 100 || n > SUBSET_FROM ? 4 : 2);
+  const random = Array.from({ length: restarts }, () => r.lower.map((lo, i) => lo + rng() * (r.upper[i]! - lo)));
+  const full = likelihoodObjective(r, data, nl);
+  let best: { x: number[]; f: number };
+  if (n <= SUBSET_FROM) {
+    best = bestOfStarts(full, [init, ...(warm ? [warm] : []), ...random], r, maxIterations);
+  } else {
+    // nested random subsets of 100, 200, 400, ... observations, then all of them: the
+    // multi-start runs on the smallest, each level starts from the previous level's optimum
+    const order = sampleIndices(n, n, rng);
+    const sizes: number[] = [];
+    for (let m = SUBSET_SIZE; 2 * m <= n; m *= 2) sizes.push(m);
+    sizes.push(n);
+    let starts = [init, ...(warm ? [warm] : []), ...random];
+    best = { x: init, f: Infinity };
+    for (const m of sizes) {
+      const idx = m === n ? null : order.slice(0, m);
+      const level: TrainingData = idx
+        ? {
+            X: idx.map((i) => data.X[i] as number[]),
+            y: idx.map((i) => data.y[i] as number),
+            noise: data.noise ? idx.map((i) => (data.noise as readonly number[])[i] as number) : null,
+          }
+        : data;
+      if (!idx && warm) {
+        // the warm start (the previous fit, usually a few observations ago) competes for the
+        // one full-data run by its full-data likelihood
+        const value = (theta: number[]) => {
+          try {
+            return gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function).value;
+          } catch (e) {
+            if (e instanceof ConvergenceError) return -Infinity;
+            throw e;
+          }
+        };
+        if (value(warm) > value(starts[0] as number[])) starts = [warm];
+      }
+      best = bestOfStarts(idx ? likelihoodObjective(r, level, nl) : full, starts, r, maxIterations);
+      // carry the length scales and signal variance up, but approach the noise from above
+      const next = [...best.x];
+      next[nl + 1] = Math.max(next[nl + 1] as number, init[nl + 1] as number);
+      starts = [next];
+    }
+  }
+  if (!Number.isFinite(best.f)) throw new ConvergenceError("no hyperparameter start gave a positive-definite covariance");
+  return fromTheta(best.x, nl);
+}
+
 /**
  * Fits a GP to (X, y): maximises the log marginal likelihood over log(length scales, signal
  * variance, noise variance) within bounds by projected L-BFGS with the analytic gradient, from
  * the initial values, the warm start and `restarts` seeded uniform draws in the log box (as
- * scikit-learn's n_restarts_optimizer), keeping the best; or keeps the values fixed when
- * `optimize` is false or n = 1 (Rasmussen & Williams 2006, §5.4.1).
+ * scikit-learn's n_restarts_optimizer), keeping the best (on nested subsets first when n > 150:
+ * see optimiseHyperparameters); or keeps the values fixed when `optimize` is false or n = 1
+ * (Rasmussen & Williams 2006, §5.4.1).
  */
 export function fitGaussianProcess(
   X: readonly (readonly number[])[],
@@ -274,31 +387,7 @@ export function fitGaussianProcess(
   const r = resolve(data, d, options);
   const nl = r.ard ? d : 1;
   let best = r.init;
-  if (r.optimize && data.X.length > 1) {
-    const objective = (theta: number[]): { f: number; g: number[] } => {
-      try {
-        const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { gradient: true });
-        return { f: -t.value, g: (t.gradient as number[]).map((v) => -v) };
-      } catch (e) {
-        if (e instanceof ConvergenceError) return { f: Infinity, g: theta.map(() => 0) };
-        throw e;
-      }
-    };
-    const starts: number[][] = [toTheta(r.init).map((v, i) => Math.min(r.upper[i]!, Math.max(r.lower[i]!, v)))];
-    if (options.warm_start && options.warm_start.length_scale.length === nl) starts.push(toTheta(options.warm_start));
-    const n = data.X.length;
-    const restarts = options.restarts ?? (n <= 100 ? 4 : n <= 300 ? 2 : 1);
-    for (let k = 0; k < restarts; k++) starts.push(r.lower.map((lo, i) => lo + rng() * (r.upper[i]! - lo)));
-    let bestF = Infinity;
-    for (const s of starts) {
-      const res = minimizeBounded(objective, s, { lower: r.lower, upper: r.upper, maxIterations: options.max_iterations ?? 200 });
-      if (res.f < bestF) {
-        bestF = res.f;
-        best = fromTheta(res.x, nl);
-      }
-    }
-    if (!Number.isFinite(bestF)) throw new ConvergenceError("no hyperparameter start gave a positive-definite covariance");
-  }
+  if (r.optimize && data.X.length > 1) best = optimiseHyperparameters(r, data, nl, options, rng);
   const t = gpLikelihoodTerms(r.kernel, data, best, r.mean_function);
   return buildModel(r.kernel, r.ard, r.mean_function, best, data, t.factor, t.alpha, t.mean, t.value);
 }

@@ -7,8 +7,10 @@ import { choleskyInverse, choleskySolve, choleskyWithJitter, halfLogDet } from "
 import type { CholeskyFactor } from "./cholesky.js";
 import { getKernel } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
-import { inverseSquaredLengthScales, scaledSquaredDistance, trainingCovariance } from "./gp-covariance.js";
+import { inverseSquaredLengthScales } from "./gp-covariance.js";
 import type { GpHyperparameters } from "./gp-covariance.js";
+import { pairwiseSquaredDifferences, scaledPairDistances } from "./gp-pairwise.js";
+import type { PairwiseSquaredDifferences } from "./gp-pairwise.js";
 import type { KernelName, MeanFunction, TrainingData } from "./types.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -57,11 +59,28 @@ export function gpLikelihoodTerms(
   data: TrainingData,
   hyp: GpHyperparameters,
   mean_function: MeanFunction,
-  options: { gradient?: boolean; jitter?: number } = {},
+  options: { gradient?: boolean; jitter?: number; pairs?: PairwiseSquaredDifferences } = {},
 ): GpLikelihoodTerms {
   const { X, y } = data;
   const n = X.length;
-  const K = trainingCovariance(kernel, X, hyp, data.noise, 0);
+  const dim = n > 0 ? (X[0] as readonly number[]).length : 0;
+  const pairs = options.pairs ?? pairwiseSquaredDifferences(X);
+  const invL2 = inverseSquaredLengthScales(hyp.length_scale, dim);
+  const npairs = (n * (n - 1)) / 2;
+  const r2 = new Float64Array(npairs);
+  const c = new Float64Array(npairs);
+  const dc = new Float64Array(npairs);
+  scaledPairDistances(pairs, invL2, r2);
+  kernel.corrAndDerivative(r2, c, dc, npairs);
+  // K = sf C + diag(noise): only the lower triangle and the diagonal, which is all the
+  // factorisation reads
+  const sf = hyp.signal_variance;
+  const K = new Float64Array(n * n);
+  for (let i = 0, p = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j < i; j++, p++) K[ri + j] = sf * (c[p] as number);
+    K[ri + i] = sf + hyp.noise_variance + (data.noise ? (data.noise[i] as number) : 0);
+  }
   const factor = choleskyWithJitter(K, n, options.jitter ?? 0);
   const L = factor.L;
   let mean = 0;
@@ -79,40 +98,36 @@ export function gpLikelihoodTerms(
   const value = -0.5 * quad - halfLogDet(L, n) - n * HALF_LOG_2PI;
   if (!options.gradient) return { value, mean, factor, alpha };
 
-  const dim = n > 0 ? (X[0] as readonly number[]).length : 0;
   const shared = hyp.length_scale.length === 1;
   const nl = hyp.length_scale.length;
-  const invL2 = inverseSquaredLengthScales(hyp.length_scale, dim);
   const Kinv = choleskyInverse(L, n);
-  const sf = hyp.signal_variance;
   const grad = new Array<number>(nl + 2).fill(0);
-  const gl = new Float64Array(nl);
+  const gl = new Float64Array(dim);
   let gSignal = 0;
   let traceW = 0; // sum_i W_ii (for the noise derivative)
-  for (let i = 0; i < n; i++) {
-    const xi = X[i] as readonly number[];
+  let gShared = 0;
+  const sq = pairs.sq;
+  for (let i = 0, p = 0; i < n; i++) {
     const ai = alpha[i] as number;
-    const wii = ai * ai - (Kinv[i * n + i] as number);
+    const ri = i * n;
+    const wii = ai * ai - (Kinv[ri + i] as number);
     traceW += wii;
     gSignal += wii * sf; // dK_ii / d log sf = sf * c(0) = sf
-    for (let j = 0; j < i; j++) {
-      const xj = X[j] as readonly number[];
-      const w = 2 * (ai * (alpha[j] as number) - (Kinv[i * n + j] as number)); // both triangles
-      const r2 = scaledSquaredDistance(xi, xj, invL2);
-      gSignal += w * sf * kernel.corr(r2);
+    for (let j = 0; j < i; j++, p++) {
+      const w = 2 * (ai * (alpha[j] as number) - (Kinv[ri + j] as number)); // both triangles
+      gSignal += w * sf * (c[p] as number);
       // dK_ij / d log l_d = sf c'(r^2) * (-2 (x_id - x_jd)^2 / l_d^2)
-      const f = w * sf * kernel.dcorr(r2) * -2;
+      const f = w * sf * (dc[p] as number) * -2;
       if (shared) {
-        gl[0] = (gl[0] as number) + f * r2;
+        gShared += f * (r2[p] as number);
       } else {
-        for (let d = 0; d < dim; d++) {
-          const t = (xi[d] as number) - (xj[d] as number);
-          gl[d] = (gl[d] as number) + f * t * t * (invL2[d] as number);
-        }
+        const o = p * dim;
+        for (let d = 0; d < dim; d++) gl[d] = (gl[d] as number) + f * (sq[o + d] as number);
       }
     }
   }
-  for (let k = 0; k < nl; k++) grad[k] = 0.5 * (gl[k] as number);
+  if (shared) grad[0] = 0.5 * gShared;
+  else for (let k = 0; k < nl; k++) grad[k] = 0.5 * (gl[k] as number) * (invL2[k] as number);
   grad[nl] = 0.5 * gSignal;
   grad[nl + 1] = 0.5 * hyp.noise_variance * traceW;
   return { value, gradient: grad, mean, factor, alpha };

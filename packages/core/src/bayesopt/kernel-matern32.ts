@@ -13,4 +13,12 @@ export const matern32: Kernel = {
     return (1 + a) * Math.exp(-a);
   },
   dcorr: (r2) => -1.5 * Math.exp(-S3 * Math.sqrt(r2)),
+  corrAndDerivative: (r2, c, dc, count) => {
+    for (let i = 0; i < count; i++) {
+      const a = S3 * Math.sqrt(r2[i] as number);
+      const e = Math.exp(-a);
+      c[i] = (1 + a) * e;
+      dc[i] = -1.5 * e;
+    }
+  },
 };

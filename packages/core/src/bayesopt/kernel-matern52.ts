@@ -16,4 +16,13 @@ export const matern52: Kernel = {
     const a = S5 * Math.sqrt(r2);
     return (-5 / 6) * (1 + a) * Math.exp(-a);
   },
+  corrAndDerivative: (r2, c, dc, count) => {
+    for (let i = 0; i < count; i++) {
+      const s = r2[i] as number;
+      const a = S5 * Math.sqrt(s);
+      const e = Math.exp(-a);
+      c[i] = (1 + a + (5 / 3) * s) * e;
+      dc[i] = (-5 / 6) * (1 + a) * e;
+    }
+  },
 };

@@ -8,4 +8,11 @@ export const rbf: Kernel = {
   name: "RBF",
   corr: (r2) => Math.exp(-0.5 * r2),
   dcorr: (r2) => -0.5 * Math.exp(-0.5 * r2),
+  corrAndDerivative: (r2, c, dc, count) => {
+    for (let i = 0; i < count; i++) {
+      const e = Math.exp(-0.5 * (r2[i] as number));
+      c[i] = e;
+      dc[i] = -0.5 * e;
+    }
+  },
 };

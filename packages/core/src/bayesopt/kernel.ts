@@ -15,6 +15,8 @@ export interface Kernel {
   corr(r2: number): number;
   /** d corr / d(r^2) at r2 (finite at r2 = 0 for every kernel here). */
   dcorr(r2: number): number;
+  /** c[i] = corr(r2[i]) and dc[i] = dcorr(r2[i]) for i < count, sharing one exp per entry. */
+  corrAndDerivative(r2: Float64Array, c: Float64Array, dc: Float64Array, count: number): void;
 }
 
 const KERNELS: Readonly<Record<KernelName, Kernel>> = { RBF: rbf, Matern32: matern32, Matern52: matern52 };

@@ -126,23 +126,17 @@ export function minimizeBounded(
       d = q.map((v) => -v);
     }
     // first step (no curvature yet) moves at most 1 unit in any coordinate
-    let t = S.length === 0 ? Math.min(1, 1 / Math.max(...d.map(Math.abs))) : 1;
-    let accepted: { x: number[]; f: number; g: number[] } | null = null;
-    for (let ls = 0; ls < 40; ls++) {
-      const xn = project(x.map((v, i) => v + t * (d[i] as number)), lo, hi);
-      const step = xn.map((v, i) => v - (x[i] as number));
-      if (step.every((v) => v === 0)) break;
-      const ev = evaluate(xn);
-      const slope = dot(g, step); // directional derivative times the step actually taken
-      if (ev.f <= f + 1e-4 * slope) {
-        accepted = { x: xn, f: ev.f, g: ev.g };
-        break;
-      }
-      // minimiser of the quadratic through f(0), f'(0) and f(t), kept within [0.1 t, 0.5 t]
-      // (Nocedal & Wright 2006, §3.5); plain halving where f is not finite
-      const q = Number.isFinite(ev.f) && slope < 0 ? -slope / (2 * (ev.f - f - slope)) : 0.5;
-      t *= Math.min(0.5, Math.max(0.1, q));
+    const t0 = S.length === 0 ? Math.min(1, 1 / Math.max(...d.map(Math.abs))) : 1;
+    // the largest step that stays inside the box along d
+    let tmax = Infinity;
+    for (let i = 0; i < n; i++) {
+      const di = d[i] as number;
+      if (di > 0) tmax = Math.min(tmax, ((hi[i] as number) - (x[i] as number)) / di);
+      else if (di < 0) tmax = Math.min(tmax, ((lo[i] as number) - (x[i] as number)) / di);
     }
+    // a direction that leaves the box at once is searched along the projection path instead
+    const accepted =
+      tmax > 1e-10 * t0 ? wolfeSearch(evaluate, x, f, g, d, Math.min(t0, tmax), tmax, lo, hi) : projectedBacktracking(evaluate, x, f, g, d, t0, lo, hi);
     if (!accepted) {
       if (S.length > 0) {
         S.length = 0;
@@ -173,4 +167,119 @@ export function minimizeBounded(
     }
   }
   return { x, f, g, iterations, evaluations, converged };
+}
+
+type Evaluate = (x: number[]) => { f: number; g: number[] };
+type Point = { x: number[]; f: number; g: number[] };
+
+/**
+ * Backtracking along the projection path x(t) = P(x + t d) with the Armijo condition, the step
+ * cut by the minimiser of the quadratic through f(0), f'(0) and f(t) kept within [0.1 t, 0.5 t]
+ * (Nocedal & Wright 2006, §3.5); plain halving where f is not finite. For directions that leave
+ * the box at once.
+ */
+function projectedBacktracking(evaluate: Evaluate, x: number[], f: number, g: number[], d: number[], t0: number, lo: readonly number[], hi: readonly number[]): Point | null {
+  let t = t0;
+  for (let ls = 0; ls < 40; ls++) {
+    const xn = project(x.map((v, i) => v + t * (d[i] as number)), lo, hi);
+    const step = xn.map((v, i) => v - (x[i] as number));
+    if (step.every((v) => v === 0)) return null;
+    const ev = evaluate(xn);
+    const slope = dot(g, step); // directional derivative times the step actually taken
+    if (ev.f <= f + 1e-4 * slope) return { x: xn, f: ev.f, g: ev.g };
+    const q = Number.isFinite(ev.f) && slope < 0 ? -slope / (2 * (ev.f - f - slope)) : 0.5;
+    t *= Math.min(0.5, Math.max(0.1, q));
+  }
+  return null;
+}
+
+/** The minimiser of the cubic through (a, fa, da) and (b, fb, db), or NaN (Nocedal & Wright 2006, eq. 3.59). */
+function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: number): number {
+  const d1 = da + db - 3 * ((fa - fb) / (a - b));
+  const disc = d1 * d1 - da * db;
+  if (!(disc >= 0)) return Number.NaN;
+  const d2 = Math.sign(b - a) * Math.sqrt(disc);
+  return b - (b - a) * ((db + d2 - d1) / (db - da + 2 * d2));
+}
+
+/**
+ * A line search for the strong Wolfe conditions (c1 = 1e-4, c2 = 0.9) on the segment [0, tmax]
+ * that stays inside the box: bracketing with extrapolation, then zoom by safeguarded cubic
+ * interpolation (Nocedal & Wright 2006, Algorithms 3.5 and 3.6; the role of Moré & Thuente's
+ * search in L-BFGS-B). Steps that reach tmax need only the sufficient decrease. Null if no
+ * acceptable step is found in 12 evaluations (near a minimum where f is flat to rounding).
+ */
+function wolfeSearch(
+  evaluate: Evaluate,
+  x: number[],
+  f0: number,
+  g0: number[],
+  d: number[],
+  t1: number,
+  tmax: number,
+  lo: readonly number[],
+  hi: readonly number[],
+): Point | null {
+  const c1 = 1e-4;
+  const c2 = 0.9;
+  const slope0 = dot(g0, d);
+  if (!(slope0 < 0)) return null;
+  const at = (t: number): Point & { t: number; slope: number } => {
+    // clamp for rounding at the boundary
+    const xn = t === tmax ? project(x.map((v, i) => v + t * (d[i] as number)), lo, hi) : x.map((v, i) => v + t * (d[i] as number));
+    const ev = evaluate(xn);
+    return { t, x: xn, f: ev.f, g: ev.g, slope: Number.isFinite(ev.f) ? dot(ev.g, d) : Number.NaN };
+  };
+  let best: (Point & { t: number }) | null = null;
+  const armijo = (p: { t: number; f: number }) => p.f <= f0 + c1 * p.t * slope0;
+  const note = (p: Point & { t: number }) => {
+    if (armijo(p) && (!best || p.f < best.f)) best = p;
+  };
+  let prev = { t: 0, f: f0, slope: slope0 };
+  let t = t1;
+  let evals = 0;
+  let lowP: { t: number; f: number; slope: number } | null = null;
+  let highP: { t: number; f: number; slope: number } | null = null;
+  while (evals < 12) {
+    const p = at(t);
+    evals++;
+    note(p);
+    if (!Number.isFinite(p.f) || !armijo(p) || (prev.t > 0 && p.f >= prev.f)) {
+      lowP = prev;
+      highP = p;
+      break;
+    }
+    if (Math.abs(p.slope) <= -c2 * slope0) return p;
+    if (p.slope >= 0) {
+      lowP = p;
+      highP = prev;
+      break;
+    }
+    if (t >= tmax) return p; // at the boundary with sufficient decrease
+    prev = p;
+    t = Math.min(tmax, 4 * t);
+  }
+  if (!lowP || !highP) return best;
+  // zoom: lowP satisfies sufficient decrease with the lowest f so far; the minimiser lies between
+  while (evals < 12) {
+    const a = lowP.t;
+    const b = highP.t;
+    const lenLo = Math.min(a, b);
+    const lenHi = Math.max(a, b);
+    const width = lenHi - lenLo;
+    if (width <= 1e-12 * Math.max(1, lenHi)) break;
+    let tc = Number.isFinite(highP.f) ? cubicMin(a, lowP.f, lowP.slope, b, highP.f, highP.slope) : Number.NaN;
+    if (!(tc > lenLo + 0.1 * width && tc < lenHi - 0.1 * width)) tc = (a + b) / 2;
+    const p = at(tc);
+    evals++;
+    note(p);
+    if (!Number.isFinite(p.f) || !armijo(p) || p.f >= lowP.f) {
+      highP = p;
+    } else {
+      if (Math.abs(p.slope) <= -c2 * slope0) return p;
+      if (p.slope * (b - a) >= 0) highP = lowP;
+      lowP = p;
+    }
+  }
+  return best;
 }

@@ -1,0 +1,107 @@
+// The WebAssembly (SIMD) dense kernels behind the Gaussian-process surrogate's O(n^3) steps: the
+// Cholesky factor, the inverse of a factor and the inverse of the factored matrix. The module is
+// compiled from packages/core/assembly/dense-kernels.ts and embedded (base64) so it loads
+// synchronously in any runtime with WebAssembly SIMD; where that is missing, `denseKernels()` is
+// null and callers use their plain TypeScript loops (same algorithms, same results to rounding).
+
+import { DENSE_KERNELS_WASM_BASE64 } from "./dense-kernels-wasm.generated.js";
+
+// The part of the WebAssembly JavaScript API used here, typed locally so that the module compiles
+// under every tsconfig of the repository (with or without the DOM library).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+}
+
+interface KernelExports {
+  readonly memory: WasmMemory;
+  cholesky(a: number, l: number, n: number): number;
+  lowerInverseTransposed(l: number, mt: number, n: number): void;
+  gramUpper(mt: number, inv: number, n: number): void;
+}
+
+/** The kernels, on row-major n x n Float64Arrays (inputs are copied in, results copied out). */
+export interface DenseKernels {
+  /** The lower Cholesky factor of the symmetric positive-definite A (lower triangle read), or null if a pivot is not positive. */
+  cholesky(A: Float64Array, n: number): Float64Array | null;
+  /** (L L^T)^{-1}, symmetric, from the lower factor L. */
+  choleskyInverse(L: Float64Array, n: number): Float64Array;
+}
+
+const PAGE = 65536;
+// Matrices start after the first page (the module keeps no data of its own there, but the
+// compiler may place statics at low addresses in future versions).
+const BASE = PAGE;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function instantiate(): KernelExports | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
+  try {
+    const bytes = decodeBase64(DENSE_KERNELS_WASM_BASE64);
+    if (!wasm.validate(bytes)) return null; // no SIMD in this runtime
+    const instance = new wasm.Instance(new wasm.Module(bytes), {
+      env: {
+        abort: () => {
+          throw new Error("dense kernel aborted");
+        },
+      },
+    });
+    return instance.exports as unknown as KernelExports;
+  } catch {
+    return null;
+  }
+}
+
+let loaded: DenseKernels | null | undefined;
+
+function wrap(k: KernelExports): DenseKernels {
+  const reserve = (matrices: number, n: number): void => {
+    const need = BASE + matrices * n * n * 8;
+    const have = k.memory.buffer.byteLength;
+    if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  };
+  const view = (offset: number, n: number) => new Float64Array(k.memory.buffer, offset, n * n);
+  return {
+    cholesky(A, n) {
+      if (n === 0) return new Float64Array(0);
+      reserve(2, n);
+      const a = BASE;
+      const l = BASE + n * n * 8;
+      view(a, n).set(A.subarray(0, n * n));
+      if (k.cholesky(a, l, n) !== 1) return null;
+      return view(l, n).slice();
+    },
+    choleskyInverse(L, n) {
+      if (n === 0) return new Float64Array(0);
+      reserve(3, n);
+      const l = BASE;
+      const mt = BASE + n * n * 8;
+      const inv = BASE + 2 * n * n * 8;
+      view(l, n).set(L.subarray(0, n * n));
+      k.lowerInverseTransposed(l, mt, n);
+      k.gramUpper(mt, inv, n);
+      return view(inv, n).slice();
+    },
+  };
+}
+
+/** The WebAssembly kernels, or null where the runtime cannot run them (no WebAssembly SIMD). */
+export function denseKernels(): DenseKernels | null {
+  if (loaded === undefined) {
+    const k = instantiate();
+    loaded = k ? wrap(k) : null;
+  }
+  return loaded;
+}
