@@ -15,7 +15,7 @@ import { backwardSolveTransposed, choleskyInPlace, forwardSolve } from "../matri
 import { boundedNelderMead } from "../optimize/bounded-nelder-mead.js";
 import { newtonPolish } from "../optimize/newton-polish.js";
 import { differencingDelta, expandPolynomials, gradTrans, undoPars, type ArimaOrders } from "./arima-parameters.js";
-import { arimaFilter, arimaForecast, makeArimaStateSpace, type ArimaStateSpace } from "./arima-state-space.js";
+import { arimaFilter, arimaForecast, makeArimaStateSpace } from "./arima-state-space.js";
 
 export interface ArimaOptions {
   /** [p, d, q]. */
@@ -131,22 +131,16 @@ export function fitArima(series: ArrayLike<number>, options: ArimaOptions): Arim
   }
 
   const adjusted = new Float64Array(n);
-  const buildModel = (raw: Float64Array): { model: ArimaStateSpace; adj: Float64Array } | null => {
+  // R's armafn: 0.5 * (log(ssq / nu) + sumlog / nu).
+  const objective = (raw: Float64Array): number => {
     const pars = undoPars(raw, o);
     const { phi, theta } = expandPolynomials(pars, o);
-    const model = makeArimaStateSpace(phi, theta, delta);
     for (let t = 0; t < n; t++) {
       let v = x[t]!;
       for (let j = 0; j < ncx; j++) v -= xregCols[j]![t]! * raw[narma + j]!;
       adjusted[t] = v;
     }
-    return { model, adj: adjusted };
-  };
-  // R's armafn: 0.5 * (log(ssq / nu) + sumlog / nu).
-  const objective = (raw: Float64Array): number => {
-    const built = buildModel(raw);
-    if (!built) return Infinity;
-    const f = arimaFilter(built.adj, built.model);
+    const f = arimaFilter(adjusted, makeArimaStateSpace(phi, theta, delta), false);
     if (f.nu === 0 || !(f.ssq > 0)) return Infinity;
     const v = 0.5 * (Math.log(f.ssq / f.nu) + f.sumlog / f.nu);
     return Number.isFinite(v) ? v : Infinity;

@@ -12,7 +12,7 @@ export interface LjungBoxResult {
   readonly lag: number;
 }
 
-/** Sample autocorrelations r_1..r_lag of x (R: acf(x, lag.max, demean = TRUE)), missing values skipped in sums. */
+/** Sample autocorrelations r_1..r_lag of x (R: acf(x, lag.max, demean = TRUE, na.action = na.pass)). */
 export function autocorrelations(x: ArrayLike<number>, lag: number): Float64Array {
   const n = x.length;
   let sum = 0;
@@ -27,12 +27,17 @@ export function autocorrelations(x: ArrayLike<number>, lag: number): Float64Arra
   const r = new Float64Array(lag);
   for (let k = 1; k <= lag; k++) {
     let s = 0;
+    let pairs = 0;
     for (let i = 0; i + k < n; i++) {
       const a = x[i]!;
       const b = x[i + k]!;
-      if (!Number.isNaN(a) && !Number.isNaN(b)) s += (a - mean) * (b - mean);
+      if (!Number.isNaN(a) && !Number.isNaN(b)) {
+        s += (a - mean) * (b - mean);
+        pairs++;
+      }
     }
-    r[k - 1] = s / c0;
+    // R's acf with na.pass (C acf0): lag-k sum over complete pairs divided by pairs + k.
+    r[k - 1] = pairs > 0 ? s / (pairs + k) / (c0 / cnt) : NaN;
   }
   return r;
 }
