@@ -211,3 +211,48 @@ export function gramUpper(mt: usize, inv: usize, n: i32): void {
     for (let jj = 0; jj < i; jj++) store<f64>(at(inv, rs, jj, i), load<f64>(at(inv, rs, i, jj)));
   }
 }
+
+/**
+ * Solves L x = b in place for each of the m rows b of B (m x n, row-major): forward
+ * substitution x_i = (b_i - sum_{k<i} L[i][k] x_k) / L[i][i], four right-hand sides against two
+ * rows of L at a time; the second row's sums miss the k = i term, added once x_i is known.
+ */
+export function forwardSolveRows(l: usize, b: usize, n: i32, m: i32): void {
+  const rs: usize = <usize>n << 3;
+  let r0 = 0;
+  for (; r0 + 3 < m; r0 += 4) {
+    const x0 = b + <usize>r0 * rs;
+    const x1 = x0 + rs, x2 = x1 + rs, x3 = x2 + rs;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const li = l + <usize>i * rs;
+      const lii = li + rs;
+      block42(x0, x1, x2, x3, li, lii, 0, i);
+      const oi: usize = <usize>i << 3;
+      const di = load<f64>(li + oi);
+      const dii = load<f64>(lii + oi + 8);
+      const lo = load<f64>(lii + oi);
+      let v = (load<f64>(x0 + oi) - s0a) / di; store<f64>(x0 + oi, v); store<f64>(x0 + oi + 8, (load<f64>(x0 + oi + 8) - s0b - lo * v) / dii);
+      v = (load<f64>(x1 + oi) - s1a) / di; store<f64>(x1 + oi, v); store<f64>(x1 + oi + 8, (load<f64>(x1 + oi + 8) - s1b - lo * v) / dii);
+      v = (load<f64>(x2 + oi) - s2a) / di; store<f64>(x2 + oi, v); store<f64>(x2 + oi + 8, (load<f64>(x2 + oi + 8) - s2b - lo * v) / dii);
+      v = (load<f64>(x3 + oi) - s3a) / di; store<f64>(x3 + oi, v); store<f64>(x3 + oi + 8, (load<f64>(x3 + oi + 8) - s3b - lo * v) / dii);
+    }
+    if (i < n) {
+      const li = l + <usize>i * rs;
+      const oi: usize = <usize>i << 3;
+      const di = load<f64>(li + oi);
+      store<f64>(x0 + oi, (load<f64>(x0 + oi) - dot(li, x0, 0, i)) / di);
+      store<f64>(x1 + oi, (load<f64>(x1 + oi) - dot(li, x1, 0, i)) / di);
+      store<f64>(x2 + oi, (load<f64>(x2 + oi) - dot(li, x2, 0, i)) / di);
+      store<f64>(x3 + oi, (load<f64>(x3 + oi) - dot(li, x3, 0, i)) / di);
+    }
+  }
+  for (; r0 < m; r0++) {
+    const x = b + <usize>r0 * rs;
+    for (let i = 0; i < n; i++) {
+      const li = l + <usize>i * rs;
+      const oi: usize = <usize>i << 3;
+      store<f64>(x + oi, (load<f64>(x + oi) - dot(li, x, 0, i)) / load<f64>(li + oi));
+    }
+  }
+}

@@ -20,6 +20,9 @@ export interface AcquisitionSearchOptions {
 /** An objective on the unit cube: value, and optionally its gradient. */
 export type UnitCubeObjective = (u: number[]) => { value: number; grad?: number[] };
 
+/** The objective's values at many points at once (cheaper per point than one by one), for the screen. */
+export type UnitCubeBatchValues = (us: number[][]) => number[];
+
 const FD_STEP = 1e-6;
 
 function withGradient(objective: UnitCubeObjective, u: number[]): { value: number; grad: number[] } {
@@ -38,8 +41,9 @@ function withGradient(objective: UnitCubeObjective, u: number[]): { value: numbe
 }
 
 /**
- * Maximises `objective` over [0, 1]^d from a seeded Halton screen and `extra` candidates, refining
- * the `restarts` best distinct points by projected L-BFGS (Byrd et al. 1995). Deterministic per rng.
+ * Maximises `objective` over [0, 1]^d from a seeded Halton screen and `extra` candidates (valued
+ * by `batch` when given), refining the `restarts` best distinct points by projected L-BFGS (Byrd
+ * et al. 1995). Deterministic per rng.
  */
 export function maximizeOverUnitCube(
   objective: UnitCubeObjective,
@@ -47,11 +51,13 @@ export function maximizeOverUnitCube(
   rng: Rng,
   options: AcquisitionSearchOptions = {},
   extra: readonly number[][] = [],
+  batch?: UnitCubeBatchValues,
 ): { u: number[]; value: number } {
   const raw = options.raw_samples ?? Math.min(2048, 256 + 128 * d);
   const restarts = options.restarts ?? 5;
   const candidates = [...haltonPoints(raw, d, rng), ...extra.map((e) => e.map((v) => Math.min(1, Math.max(0, v))))];
-  const scored = candidates.map((u) => ({ u, value: objective(u).value })).filter((c) => Number.isFinite(c.value));
+  const values = batch ? batch(candidates) : candidates.map((u) => objective(u).value);
+  const scored = candidates.map((u, i) => ({ u, value: values[i] as number })).filter((c) => Number.isFinite(c.value));
   scored.sort((a, b) => b.value - a.value);
   let best = scored[0] ?? { u: new Array<number>(d).fill(0.5), value: objective(new Array<number>(d).fill(0.5)).value };
   const starts: number[][] = [];

@@ -6,6 +6,7 @@
 
 import { ConvergenceError, InvalidArgumentError } from "../errors.js";
 import type { Rng } from "../random/rng.js";
+import { denseKernels } from "../linalg/dense-kernels.js";
 import { choleskyAppend, choleskySolve, choleskyWithJitter, halfLogDet, solveLower, solveUpperTransposed } from "./cholesky.js";
 import type { CholeskyFactor } from "./cholesky.js";
 import { crossCovariance, inverseSquaredLengthScales, scaledSquaredDistance, trainingCovariance } from "./gp-covariance.js";
@@ -467,14 +468,25 @@ export function predictGp(model: GaussianProcessModel, Xstar: readonly (readonly
   const st = model.posterior_state;
   const { L, n } = model.factor;
   const sf = model.hyperparameters.signal_variance;
-  return Xstar.map((x, i) => {
+  const m = Xstar.length;
+  const K = new Float64Array(m * n); // row i: k(x*_i, X)
+  const means = new Float64Array(m);
+  Xstar.forEach((x, i) => {
     validatePoint(x, d, `Xstar.${i}`);
     const k = crossCovariance(model.kernel, x, st.training_data.X, sf, model.invL2);
     let mean = st.mean;
     for (let j = 0; j < n; j++) mean += (k[j] as number) * (model.alpha[j] as number);
-    const v = solveLower(L, n, k);
+    means[i] = mean;
+    K.set(k, i * n);
+  });
+  // v_i = L^-1 k_i for all points at once (the WebAssembly kernel for larger problems)
+  const kernels = n >= 24 && m >= 4 ? denseKernels() : null;
+  const V = kernels ? kernels.solveLowerRows(L, n, K, m) : null;
+  return Array.from({ length: m }, (_, i) => {
+    const v = V ? V.subarray(i * n, (i + 1) * n) : solveLower(L, n, K.subarray(i * n, (i + 1) * n));
     let vv = 0;
     for (let j = 0; j < n; j++) vv += (v[j] as number) * (v[j] as number);
+    const mean = means[i] as number;
     const variance = Math.max(0, sf - vv);
     const std = Math.sqrt(variance);
     return {

@@ -75,7 +75,9 @@ export function suggestPoints(model: BayesOptModel, count: number, options: Sugg
           const z = fromUnitCube(space, u);
           return { value: acquisition(name, surrogate.predict(current, [z])[0]!.distribution, best, acq) };
         };
-    const found = maximizeOverUnitCube(objective, d, rng, options, extra);
+    const batch = (us: number[][]) =>
+      surrogate.predict(current, us.map((u) => fromUnitCube(space, u))).map((p) => acquisition(name, p.distribution, best, acq));
+    const found = maximizeOverUnitCube(objective, d, rng, options, extra, batch);
     const point = fromModelSpace(space, fromUnitCube(space, found.u));
     const z = toModelSpace(space, point);
     const pred = surrogate.predict(current, [z])[0]!;

@@ -23,6 +23,7 @@ interface KernelExports {
   cholesky(a: number, l: number, n: number): number;
   lowerInverseTransposed(l: number, mt: number, n: number): void;
   gramUpper(mt: number, inv: number, n: number): void;
+  forwardSolveRows(l: number, b: number, n: number, m: number): void;
 }
 
 /** The kernels, on row-major n x n Float64Arrays (inputs are copied in, results copied out). */
@@ -31,6 +32,8 @@ export interface DenseKernels {
   cholesky(A: Float64Array, n: number): Float64Array | null;
   /** (L L^T)^{-1}, symmetric, from the lower factor L. */
   choleskyInverse(L: Float64Array, n: number): Float64Array;
+  /** X (m x n) with L x_r = b_r for every row b_r of B (m x n): m triangular solves at once. */
+  solveLowerRows(L: Float64Array, n: number, B: Float64Array, m: number): Float64Array;
 }
 
 const PAGE = 65536;
@@ -67,12 +70,12 @@ function instantiate(): KernelExports | null {
 let loaded: DenseKernels | null | undefined;
 
 function wrap(k: KernelExports): DenseKernels {
-  const reserve = (matrices: number, n: number): void => {
-    const need = BASE + matrices * n * n * 8;
+  const reserve = (matrices: number, n: number, extra = 0): void => {
+    const need = BASE + matrices * n * n * 8 + extra;
     const have = k.memory.buffer.byteLength;
     if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
   };
-  const view = (offset: number, n: number) => new Float64Array(k.memory.buffer, offset, n * n);
+  const view = (offset: number, n: number, rows = n) => new Float64Array(k.memory.buffer, offset, rows * n);
   return {
     cholesky(A, n) {
       if (n === 0) return new Float64Array(0);
@@ -93,6 +96,16 @@ function wrap(k: KernelExports): DenseKernels {
       k.lowerInverseTransposed(l, mt, n);
       k.gramUpper(mt, inv, n);
       return view(inv, n).slice();
+    },
+    solveLowerRows(L, n, B, m) {
+      if (n === 0 || m === 0) return new Float64Array(0);
+      reserve(1, n, m * n * 8);
+      const l = BASE;
+      const b = BASE + n * n * 8;
+      view(l, n).set(L.subarray(0, n * n));
+      view(b, n, m).set(B.subarray(0, m * n));
+      k.forwardSolveRows(l, b, n, m);
+      return view(b, n, m).slice();
     },
   };
 }

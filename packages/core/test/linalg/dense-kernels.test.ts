@@ -2,13 +2,14 @@
 // different summation order): the Cholesky factor and the inverse agree to 1e-12 relative on
 // seeded random symmetric positive-definite matrices of every size mod 4 (the kernels block rows
 // by four and columns by two), the product of the matrix and its inverse is the identity, and a
-// matrix that is not positive-definite (or holds a NaN) is refused as the loops refuse it.
+// matrix that is not positive-definite (or holds a NaN) is refused as the loops refuse it; the
+// forward substitution for many right-hand sides equals one solve per row.
 
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { denseKernels } from "../../src/linalg/dense-kernels.js";
-import { choleskyInverseLoops, choleskyLoops } from "../../src/bayesopt/cholesky.js";
+import { choleskyInverseLoops, choleskyLoops, solveLower } from "../../src/bayesopt/cholesky.js";
 import { createRng } from "../../src/random/rng.js";
 
 /** A = B B^T / n + I for a seeded uniform B: symmetric positive-definite, condition number modest. */
@@ -61,6 +62,17 @@ describe("dense WebAssembly kernels", () => {
       }
     }
     expect(worst).toBeLessThan(1e-12);
+  });
+
+  it.each([[1, 1], [7, 3], [33, 4], [34, 9], [130, 13]])("n = %i, m = %i right-hand sides: forward substitution equals the loops'", (n, m) => {
+    const A = spd(n, `rows-${n}`);
+    const L = choleskyLoops(A, n) as Float64Array;
+    const rng = createRng(`rhs-${n}-${m}`);
+    const B = Float64Array.from({ length: m * n }, () => rng() - 0.5);
+    const X = kernels!.solveLowerRows(L, n, B, m);
+    const ref = new Float64Array(m * n);
+    for (let r = 0; r < m; r++) ref.set(solveLower(L, n, B.subarray(r * n, (r + 1) * n)), r * n);
+    expect(maxRelDiff(X, ref)).toBeLessThan(1e-12);
   });
 
   it("reads only the lower triangle of A", () => {
