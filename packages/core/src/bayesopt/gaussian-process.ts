@@ -11,7 +11,7 @@ import { choleskyAppend, choleskySolve, choleskyWithJitter, halfLogDet, solveLow
 import type { CholeskyFactor } from "./cholesky.js";
 import { crossCovariance, inverseSquaredLengthScales, scaledSquaredDistance, trainingCovariance } from "./gp-covariance.js";
 import type { GpHyperparameters } from "./gp-covariance.js";
-import { glsConstantMean, gpLikelihoodTerms } from "./gp-log-marginal-likelihood.js";
+import { glsConstantMean, gpLikelihoodTerms, gpWorkspace } from "./gp-log-marginal-likelihood.js";
 import { pairwiseSquaredDifferences } from "./gp-pairwise.js";
 import { getKernel } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
@@ -273,9 +273,10 @@ type Objective = (theta: number[]) => { f: number; g: number[] };
 
 function likelihoodObjective(r: Resolved, data: TrainingData, nl: number): Objective {
   const pairs = pairwiseSquaredDifferences(data.X);
+  const workspace = gpWorkspace(data.X.length);
   return (theta) => {
     try {
-      const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { gradient: true, pairs });
+      const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { gradient: true, pairs, workspace });
       return { f: -t.value, g: (t.gradient as number[]).map((v) => -v) };
     } catch (e) {
       if (e instanceof ConvergenceError) return { f: Infinity, g: theta.map(() => 0) };

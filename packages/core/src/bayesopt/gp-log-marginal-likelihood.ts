@@ -15,6 +15,24 @@ import type { KernelName, MeanFunction, TrainingData } from "./types.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/**
+ * Scratch arrays of one likelihood evaluation (pairwise r^2, correlations and their derivatives,
+ * the covariance matrix), reused across the evaluations of a fit. Only the lower triangle and
+ * the diagonal of K are ever written or read.
+ */
+export interface GpWorkspace {
+  readonly r2: Float64Array;
+  readonly c: Float64Array;
+  readonly dc: Float64Array;
+  readonly K: Float64Array;
+}
+
+/** A workspace for n observations. */
+export function gpWorkspace(n: number): GpWorkspace {
+  const npairs = (n * (n - 1)) / 2;
+  return { r2: new Float64Array(npairs), c: new Float64Array(npairs), dc: new Float64Array(npairs), K: new Float64Array(n * n) };
+}
+
 /** The value of the log marginal likelihood and what it computed on the way. */
 export interface GpLikelihoodTerms {
   /** log p(y | X, theta) at the (profiled) mean. */
@@ -59,7 +77,7 @@ export function gpLikelihoodTerms(
   data: TrainingData,
   hyp: GpHyperparameters,
   mean_function: MeanFunction,
-  options: { gradient?: boolean; jitter?: number; pairs?: PairwiseSquaredDifferences } = {},
+  options: { gradient?: boolean; jitter?: number; pairs?: PairwiseSquaredDifferences; workspace?: GpWorkspace } = {},
 ): GpLikelihoodTerms {
   const { X, y } = data;
   const n = X.length;
@@ -67,15 +85,13 @@ export function gpLikelihoodTerms(
   const pairs = options.pairs ?? pairwiseSquaredDifferences(X);
   const invL2 = inverseSquaredLengthScales(hyp.length_scale, dim);
   const npairs = (n * (n - 1)) / 2;
-  const r2 = new Float64Array(npairs);
-  const c = new Float64Array(npairs);
-  const dc = new Float64Array(npairs);
+  const ws = options.workspace && options.workspace.K.length === n * n ? options.workspace : gpWorkspace(n);
+  const { r2, c, dc, K } = ws;
   scaledPairDistances(pairs, invL2, r2);
   kernel.corrAndDerivative(r2, c, dc, npairs);
   // K = sf C + diag(noise): only the lower triangle and the diagonal, which is all the
   // factorisation reads
   const sf = hyp.signal_variance;
-  const K = new Float64Array(n * n);
   for (let i = 0, p = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j < i; j++, p++) K[ri + j] = sf * (c[p] as number);

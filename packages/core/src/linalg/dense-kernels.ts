@@ -26,7 +26,11 @@ interface KernelExports {
   forwardSolveRows(l: number, b: number, n: number, m: number): void;
 }
 
-/** The kernels, on row-major n x n Float64Arrays (inputs are copied in, results copied out). */
+/**
+ * The kernels, on row-major n x n Float64Arrays (inputs are copied in, results copied out). A
+ * factor returned by `cholesky` is kept inside the module and reused when the same array is passed
+ * back, so factors must be treated as immutable (every caller in mvx does).
+ */
 export interface DenseKernels {
   /** The lower Cholesky factor of the symmetric positive-definite A (lower triangle read), or null if a pivot is not positive. */
   cholesky(A: Float64Array, n: number): Float64Array | null;
@@ -76,33 +80,41 @@ function wrap(k: KernelExports): DenseKernels {
     if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
   };
   const view = (offset: number, n: number, rows = n) => new Float64Array(k.memory.buffer, offset, rows * n);
+  // Three n x n slots; the factor of the last `cholesky` stays in slot 1 (`resident`), so the
+  // inverse and the solves that usually follow it need not copy it back in.
+  const slot = (i: number, n: number) => BASE + i * n * n * 8;
+  let resident: { L: Float64Array; n: number } | null = null;
+  const placeFactor = (L: Float64Array, n: number): number => {
+    if (!resident || resident.L !== L || resident.n !== n) {
+      view(slot(1, n), n).set(L.subarray(0, n * n));
+      resident = { L, n };
+    }
+    return slot(1, n);
+  };
   return {
     cholesky(A, n) {
       if (n === 0) return new Float64Array(0);
-      reserve(2, n);
-      const a = BASE;
-      const l = BASE + n * n * 8;
-      view(a, n).set(A.subarray(0, n * n));
-      if (k.cholesky(a, l, n) !== 1) return null;
-      return view(l, n).slice();
+      reserve(3, n);
+      resident = null;
+      view(slot(0, n), n).set(A.subarray(0, n * n));
+      if (k.cholesky(slot(0, n), slot(1, n), n) !== 1) return null;
+      const L = view(slot(1, n), n).slice();
+      resident = { L, n };
+      return L;
     },
     choleskyInverse(L, n) {
       if (n === 0) return new Float64Array(0);
       reserve(3, n);
-      const l = BASE;
-      const mt = BASE + n * n * 8;
-      const inv = BASE + 2 * n * n * 8;
-      view(l, n).set(L.subarray(0, n * n));
-      k.lowerInverseTransposed(l, mt, n);
-      k.gramUpper(mt, inv, n);
-      return view(inv, n).slice();
+      const l = placeFactor(L, n);
+      k.lowerInverseTransposed(l, slot(2, n), n);
+      k.gramUpper(slot(2, n), slot(0, n), n);
+      return view(slot(0, n), n).slice();
     },
     solveLowerRows(L, n, B, m) {
       if (n === 0 || m === 0) return new Float64Array(0);
-      reserve(1, n, m * n * 8);
-      const l = BASE;
-      const b = BASE + n * n * 8;
-      view(l, n).set(L.subarray(0, n * n));
+      reserve(2, n, m * n * 8);
+      const l = placeFactor(L, n);
+      const b = slot(2, n);
       view(b, n, m).set(B.subarray(0, m * n));
       k.forwardSolveRows(l, b, n, m);
       return view(b, n, m).slice();

@@ -97,6 +97,21 @@ describe("dense WebAssembly kernels", () => {
     }
   });
 
+  it("a factor other than the last one computed is copied in (two factors used alternately)", () => {
+    const n = 45;
+    const A1 = spd(n, "alt-1");
+    const A2 = spd(n, "alt-2");
+    const L1 = kernels!.cholesky(A1, n) as Float64Array;
+    const L2 = kernels!.cholesky(A2, n) as Float64Array;
+    const B = Float64Array.from({ length: 5 * n }, (_, i) => Math.sin(i));
+    for (const [L, A] of [[L1, A1], [L2, A2], [L1, A1]] as const) {
+      const ref = choleskyLoops(A, n) as Float64Array;
+      expect(maxRelDiff(kernels!.choleskyInverse(L, n), choleskyInverseLoops(ref, n))).toBeLessThan(1e-12);
+      const X = kernels!.solveLowerRows(L, n, B, 5);
+      for (let r = 0; r < 5; r++) expect(maxRelDiff(X.subarray(r * n, (r + 1) * n), solveLower(ref, n, B.subarray(r * n, (r + 1) * n)))).toBeLessThan(1e-12);
+    }
+  });
+
   it("grows its memory for a larger matrix after a smaller one and stays correct", () => {
     for (const n of [8, 300, 16]) {
       const A = spd(n, `grow-${n}`);
