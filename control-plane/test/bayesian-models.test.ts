@@ -150,6 +150,7 @@ describe("POST /v1/experiments/:id/bayesian-models", () => {
       modelBody({ parameter_space: { parameters: [{ name: "a", bounds: ["0", 1], scale: "linear" }] } }),
       modelBody({ hyperparameters: { kernel: "RBF", length_scale: "long" } }),
       modelBody({ goal: "maximise" }),
+      modelBody({ options: { batch_strategy: "thompson" } }),
       modelBody({ extra: 1 }),
     ];
     for (const b of bodies) {
@@ -338,6 +339,25 @@ describe("suggest and predict", () => {
     }
   });
 
+  it("batch_strategy local_penalization: a batch of batch_size distinct points after each update", async () => {
+    const m = await createModel({ options: { initial_points: 4, seed: "lp", batch_size: 3, batch_strategy: "local_penalization" } });
+    const obs = m.next_points.map((p: { point: { price: number; discount: number } }) => ({
+      point: p.point,
+      value: -((p.point.price - 4) ** 2) - Math.log(p.point.discount / 0.1) ** 2,
+    }));
+    const res = await t.json("POST", `/v1/bayesian-models/${m.id}/observations`, { observations: obs });
+    expect(res.status).toBe(200);
+    const pts = res.body.next_points as { point: { price: number; discount: number }; acquisition_value: number }[];
+    expect(pts).toHaveLength(3);
+    for (let i = 0; i < 3; i++) {
+      expect(pts[i]!.acquisition_value).toEqual(expect.any(Number));
+      for (let j = 0; j < i; j++) expect(Math.abs(pts[i]!.point.price - pts[j]!.point.price) + Math.abs(pts[i]!.point.discount - pts[j]!.point.discount)).toBeGreaterThan(1e-3);
+    }
+    const bad = await t.json("POST", `/v1/experiments/${experimentId}/bayesian-models`, modelBody({ options: { batch_strategy: "thompson" } }));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain("batch_strategy");
+  });
+
   it("predict: 422 before observations and for unknown parameters", async () => {
     const m = await createModel({ options: { initial_points: 1 } });
     const before = await t.json("POST", `/v1/bayesian-models/${m.id}/predict`, { points: [{ price: 2, discount: 0.1 }] });
@@ -434,7 +454,7 @@ describe("BayesianLinear and DirichletProcess", () => {
 });
 
 describe("hyperparameter refits", () => {
-  it("refits warm-started by default (and single-start beyond 60 observations), keeping iterations sequential", async () => {
+  it("refits warm-started after every update, keeping iterations sequential", async () => {
     const f = (x: number) => Math.sin(6 * x) + 0.5 * x;
     const m = await createModel({ parameter_space: space1d, hyperparameters: { kernel: "RBF", length_scale: 0.05 }, options: { initial_points: 1, seed: "refit" } });
     const url = `/v1/bayesian-models/${m.id}/observations`;

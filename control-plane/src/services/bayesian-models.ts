@@ -118,6 +118,7 @@ function searchOptions(o: BayesOptOptions): SuggestOptions {
     ...(o.raw_samples !== undefined ? { raw_samples: o.raw_samples } : {}),
     ...(o.restarts !== undefined ? { restarts: o.restarts } : {}),
     ...(o.max_iterations !== undefined ? { max_iterations: o.max_iterations } : {}),
+    ...(o.batch_strategy !== undefined ? { batch_strategy: o.batch_strategy } : {}),
   };
 }
 

@@ -51,6 +51,10 @@ export const BayesOptOptionsSchema = z
     seed: z.union([z.string().max(200), z.number().int()]).optional().openapi({ description: "seed base of the model's random streams (default: the model id)" }),
     initial_points: z.number().int().min(1).max(20).optional().openapi({ description: "space-filling suggestions at creation (default 5)" }),
     batch_size: z.number().int().min(1).max(20).optional().openapi({ description: "suggestions refreshed after each posterior update (default 1)" }),
+    batch_strategy: z
+      .enum(["kriging_believer", "local_penalization"])
+      .optional()
+      .openapi({ description: "how batches of more than one point are built: kriging believer (default) or local penalisation (González et al. 2016)" }),
     raw_samples: z.number().int().min(1).max(2048).optional(),
     restarts: z.number().int().min(1).max(20).optional(),
     max_iterations: z.number().int().min(1).max(500).optional(),

@@ -93,6 +93,31 @@ describe("suggestions and observations", () => {
       expect(d).toBeGreaterThan(1e-3);
     }
   });
+  for (const acquisition_function of ["ExpectedImprovement", "UCB"] as const) {
+    it(`a batch of 5 by local penalisation (${acquisition_function}): first pick as the kriging believer's, then distinct points that keep their distance`, () => {
+      const model = fitBayesOptModel({ ...spec, acquisition_function }, obs, createRng(1));
+      const lp = suggestPoints(model, 5, { batch_strategy: "local_penalization" }, createRng(2)).next_points;
+      const kb = suggestPoints(model, 5, {}, createRng(2)).next_points;
+      expect(lp).toHaveLength(5);
+      expect(lp[0]!.point).toEqual(kb[0]!.point); // the first pick is the plain acquisition maximum
+      for (const p of lp) {
+        expect(Number.isFinite(p.acquisition_value)).toBe(true);
+        expect(p.point.x1 as number).toBeGreaterThanOrEqual(-5);
+        expect(p.point.x1 as number).toBeLessThanOrEqual(10);
+        expect(p.point.x2 as number).toBeGreaterThanOrEqual(0);
+        expect(p.point.x2 as number).toBeLessThanOrEqual(15);
+      }
+      // every later pick lies outside the region its predecessors penalise most (> 1% of the domain's diagonal away)
+      for (let i = 0; i < 5; i++) for (let j = 0; j < i; j++) {
+        const dist = Math.hypot((lp[i]!.point.x1 as number) - (lp[j]!.point.x1 as number), (lp[i]!.point.x2 as number) - (lp[j]!.point.x2 as number));
+        expect(dist).toBeGreaterThan(0.01 * Math.hypot(15, 15));
+      }
+    });
+  }
+  it("an unknown batch strategy is refused naming the field", () => {
+    const model = fitBayesOptModel(spec, obs, createRng(1));
+    expect(() => suggestPoints(model, 2, { batch_strategy: "thompson" as never }, createRng(2))).toThrow(InvalidArgumentError);
+  });
   it("records one OptimizationIteration per observation with improvement over the best", () => {
     const { iterations } = observe(createBayesOptModel(spec), obs, createRng(1));
     expect(iterations.map((i) => i.iteration_number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
