@@ -2,7 +2,8 @@
 // (REML, lme4's algorithm) and of OLS `y ~ x` on seeded synthetic data with 1,000 groups, at
 // 10K, 100K and 1M rows, then of the other classes at fixed sizes: logistic regression (10K,
 // 100K rows), ARIMA(1,0,1) and (0,1,1)(0,1,1)12 and the local-level model on series of 1,000
-// and 10,000, CUPED and DiD on 100K rows, a 1,000-replicate case bootstrap of lm on 10K rows and
+// and 10,000, CUPED and DiD on 100K rows, 1,000-replicate case bootstraps of lm and logistic regression on
+// 10K rows, cluster bootstraps of the mixed model (10K rows / 100 and 1,000 groups, 100K rows) and
 // the Gibbs sampler (2 chains x 2,000 draws, 10K rows, 100 groups). Prints tables; asserts
 // nothing. BENCH_STATS_ROWS=10000,100000 limits the mixed-model / OLS sizes;
 // BENCH_STATS_OTHER=0 skips the other classes.
@@ -11,7 +12,8 @@ import { fitLogisticRegression } from "../packages/core/src/stats/linear/fit-log
 import { fitArima } from "../packages/core/src/stats/timeseries/fit-arima.js";
 import { fitLocalLevel } from "../packages/core/src/stats/timeseries/local-level.js";
 import { fitCausalModel } from "../packages/core/src/stats/causal/fit-causal-model.js";
-import { bootstrapCoefficients } from "../packages/core/src/stats/bootstrap/bootstrap-coefficients.js";
+import { bootstrapRegression } from "../packages/core/src/stats/bootstrap/bootstrap-regression.js";
+import { bootstrapLinearMixedModel } from "../packages/core/src/stats/bootstrap/bootstrap-linear-mixed-model.js";
 import { fitBayesianRandomIntercept } from "../packages/core/src/stats/bayes/fit-bayesian-random-intercept.js";
 import { fitLinearMixedModel } from "../packages/core/src/stats/mixed/fit-linear-mixed-model.js";
 import { fitLinearModel } from "../packages/core/src/stats/linear/fit-linear-model.js";
@@ -169,8 +171,27 @@ function runOtherClasses(): void {
       const x = normalDraw(rng);
       return { y: 1 + 2 * x + normalDraw(rng), x };
     });
-    const r = time(() => bootstrapCoefficients(data, ["(Intercept)", "x"], (rs) => fitLinearModel("y ~ x", rs).coefficients, { rng: createRng("bootstrap-draws"), replicates: 1000 }));
+    const r = time(() => bootstrapRegression("y ~ x", data, { rng: createRng("bootstrap-draws"), replicates: 1000 }));
     push("bootstrap lm y ~ x, 1,000 replicates", `${n} rows`, r, `se(x) ${r.value.rows[1]!.std_error.toFixed(4)}`);
+    const b = data.map((row) => ({ b: rng() < 1 / (1 + Math.exp(-(0.3 + row.x))) ? 1 : 0, x: row.x }));
+    const l = time(() => bootstrapRegression("b ~ x", b, { rng: createRng("bootstrap-draws"), replicates: 1000, family: "binomial" }));
+    push("bootstrap logistic b ~ x, 1,000 replicates", `${n} rows`, l, `se(x) ${l.value.rows[1]!.std_error.toFixed(4)}`);
+  }
+  for (const [n, groups] of [
+    [10_000, 100],
+    [10_000, 1000],
+    [100_000, 1000],
+  ] as const) {
+    const rng = createRng(`bootstrap-lmm-${n}-${groups}`);
+    const b0 = Array.from({ length: groups }, () => 5 * normalDraw(rng));
+    const b1 = Array.from({ length: groups }, () => normalDraw(rng));
+    const data = Array.from({ length: n }, (_, i) => {
+      const x = normalDraw(rng);
+      const g = i % groups;
+      return { y: 10 + 2 * x + b0[g]! + b1[g]! * x + 3 * normalDraw(rng), x, g: `g${g}` };
+    });
+    const r = time(() => bootstrapLinearMixedModel("y ~ x + (x | g)", data, { rng: createRng("bootstrap-lmm-draws"), replicates: 1000 }));
+    push("cluster bootstrap lmer y ~ x + (x | g), 1,000 replicates", `${n} rows, ${groups} groups`, r, `se(x) ${r.value.rows[1]!.std_error.toFixed(4)}`);
   }
   {
     const n = 10_000;

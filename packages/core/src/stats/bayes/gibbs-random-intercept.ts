@@ -9,7 +9,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { gammaDraw } from "../../bandit/sampling.js";
 import { normalDraw, type Rng } from "../../random/rng.js";
 import { backwardSolveTransposed, choleskyInPlace, forwardSolve } from "../matrix/dense-cholesky.js";
-import { effectiveSampleSize, splitRhat } from "./mcmc-diagnostics.js";
+import { summarizeDraws } from "./posterior-summary.js";
 
 export interface GibbsOptions {
   readonly rng: Rng;
@@ -44,13 +44,6 @@ export interface GibbsResult {
   readonly level: number;
   readonly max_rhat: number;
   readonly min_ess: number;
-}
-
-function quantile7(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /**
@@ -165,21 +158,7 @@ export function gibbsRandomIntercept(
     }
   }
   const names = [...terms, "sd_(Intercept)", "sigma"];
-  const parameters = names.map((term, k) => {
-    const chains = store[k]!;
-    const all = chains.flat().sort((u, v) => u - v);
-    const mean = all.reduce((s, v) => s + v, 0) / all.length;
-    const sd = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / (all.length - 1));
-    return {
-      term,
-      mean,
-      sd,
-      lower: quantile7(all, (1 - level) / 2),
-      upper: quantile7(all, (1 + level) / 2),
-      rhat: splitRhat(chains),
-      ess: effectiveSampleSize(chains),
-    };
-  });
+  const parameters = names.map((term, k) => summarizeDraws(term, store[k]!, level));
   return {
     parameters,
     chains: M,

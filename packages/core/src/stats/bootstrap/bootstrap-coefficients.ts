@@ -1,11 +1,17 @@
-// Seeded nonparametric bootstrap of regression coefficients: the case bootstrap (rows drawn with
+// Seeded nonparametric bootstrap of any statistic of rows: the case bootstrap (rows drawn with
 // replacement) or the cluster bootstrap (whole clusters drawn with replacement), with bootstrap
-// standard errors, percentile and BCa intervals (Efron & Tibshirani 1993, ch. 6, 13, 14).
+// standard errors, percentile and BCa intervals (Efron & Tibshirani 1993, ch. 6, 13, 14). The
+// statistic is recomputed from the resampled rows, which is general but slow for large data;
+// regressions use bootstrap-regression.ts and bootstrap-linear-mixed-model.ts, which build the
+// model matrix once and refit under resampling weights.
 
 import { ConvergenceError, InvalidArgumentError } from "../../errors.js";
 import type { Rng } from "../../random/rng.js";
 import type { DataRows } from "../formula/model-frame.js";
-import { bcaInterval, percentileInterval } from "./bootstrap-intervals.js";
+import { drawUnits, resamplingUnits } from "./bootstrap-units.js";
+import { summariseReplicates, type BootstrapRow } from "./bootstrap-summary.js";
+
+export type { BootstrapRow } from "./bootstrap-summary.js";
 
 export interface BootstrapOptions {
   readonly rng: Rng;
@@ -18,19 +24,6 @@ export interface BootstrapOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-export interface BootstrapRow {
-  readonly term: string;
-  readonly estimate: number;
-  readonly std_error: number;
-  readonly bias: number;
-  readonly percentile_lower: number;
-  readonly percentile_upper: number;
-  readonly bca_lower: number | null;
-  readonly bca_upper: number | null;
-  readonly bias_correction: number | null;
-  readonly acceleration: number | null;
-}
-
 export interface BootstrapResult {
   readonly kind: "case" | "cluster";
   readonly replicates: number;
@@ -39,6 +32,15 @@ export interface BootstrapResult {
   readonly resampling_units: number;
   readonly level: number;
   readonly rows: BootstrapRow[];
+}
+
+/** Checks the replicate count and level shared by every bootstrap. */
+export function bootstrapSettings(options: Pick<BootstrapOptions, "replicates" | "level">): { R: number; level: number } {
+  const R = options.replicates ?? 1000;
+  const level = options.level ?? 0.95;
+  if (!Number.isInteger(R) || R < 20) throw new InvalidArgumentError("options.replicates must be an integer >= 20", "options.replicates");
+  if (!(level > 0 && level < 1)) throw new InvalidArgumentError("level must be in (0, 1)", "options.level");
+  return { R, level };
 }
 
 /**
@@ -52,33 +54,20 @@ export function bootstrapCoefficients(
   statistic: (rows: DataRows) => ArrayLike<number>,
   options: BootstrapOptions,
 ): BootstrapResult {
-  const R = options.replicates ?? 1000;
-  const level = options.level ?? 0.95;
-  if (!Number.isInteger(R) || R < 20) throw new InvalidArgumentError("options.replicates must be an integer >= 20", "options.replicates");
-  const units: (readonly Readonly<Record<string, unknown>>[])[] = [];
-  if (options.cluster !== undefined) {
-    const byKey = new Map<string, Readonly<Record<string, unknown>>[]>();
-    for (const r of rows) {
-      const v = r[options.cluster];
-      if (v === null || v === undefined || v === "") throw new InvalidArgumentError(`a row has no value in the cluster column '${options.cluster}'`, "options.cluster");
-      const key = String(v);
-      const list = byKey.get(key) ?? [];
-      list.push(r);
-      byKey.set(key, list);
-    }
-    units.push(...byKey.values());
-  } else {
-    for (const r of rows) units.push([r]);
-  }
-  const G = units.length;
+  const { R, level } = bootstrapSettings(options);
+  const units = resamplingUnits(rows, options.cluster);
+  const G = units.count;
   if (G < 3) throw new InvalidArgumentError("the bootstrap needs at least 3 resampling units", options.cluster ? "options.cluster" : "rows");
+  const unitRows = (g: number) => Array.from(units.members.subarray(units.offsets[g]!, units.offsets[g + 1]!), (i) => rows[i]!);
   const p = terms.length;
   const theta = Array.from(statistic(rows));
-  const reps: number[][] = Array.from({ length: p }, () => []);
+  const reps = Array.from({ length: p }, () => new Float64Array(R));
+  const draws = new Int32Array(G);
   let failed = 0;
   for (let b = 0; b < R; b++) {
+    drawUnits(options.rng, G, draws);
     const sample: Readonly<Record<string, unknown>>[] = [];
-    for (let g = 0; g < G; g++) sample.push(...units[Math.floor(options.rng() * G)]!);
+    for (let g = 0; g < G; g++) sample.push(...unitRows(draws[g]!));
     let est: ArrayLike<number>;
     try {
       est = statistic(sample);
@@ -86,48 +75,28 @@ export function bootstrapCoefficients(
       if (!(err instanceof InvalidArgumentError || err instanceof ConvergenceError)) throw err;
       est = new Float64Array(p).fill(NaN);
     }
-    if (Array.from({ length: p }, (_, j) => est[j]!).some((v) => !Number.isFinite(v))) failed++;
-    for (let j = 0; j < p; j++) reps[j]!.push(est[j]!);
+    let ok = true;
+    for (let j = 0; j < p; j++) {
+      reps[j]![b] = est[j]!;
+      if (!Number.isFinite(est[j]!)) ok = false;
+    }
+    if (!ok) failed++;
     options.onProgress?.((b + 1) / R);
   }
   // Jackknife: leave one resampling unit out.
-  const jack: number[][] = Array.from({ length: p }, () => []);
+  const jack = Array.from({ length: p }, () => new Float64Array(G));
   let jackOk = true;
   for (let g = 0; g < G && jackOk; g++) {
-    const sample = units.filter((_, h) => h !== g).flat();
+    const sample: Readonly<Record<string, unknown>>[] = [];
+    for (let h = 0; h < G; h++) if (h !== g) sample.push(...unitRows(h));
     try {
       const est = statistic(sample);
-      for (let j = 0; j < p; j++) jack[j]!.push(est[j]!);
+      for (let j = 0; j < p; j++) jack[j]![g] = est[j]!;
     } catch (err) {
       if (!(err instanceof InvalidArgumentError || err instanceof ConvergenceError)) throw err;
       jackOk = false;
     }
   }
-  const out: BootstrapRow[] = terms.map((term, j) => {
-    const t = reps[j]!.filter((v) => Number.isFinite(v));
-    const m = t.reduce((a, c) => a + c, 0) / t.length;
-    const sd = Math.sqrt(t.reduce((a, c) => a + (c - m) ** 2, 0) / (t.length - 1));
-    const [pl, pu] = percentileInterval(t, level);
-    let bca: ReturnType<typeof bcaInterval> | null = null;
-    if (jackOk && jack[j]!.every((v) => Number.isFinite(v))) {
-      try {
-        bca = bcaInterval(theta[j]!, t, jack[j]!, level);
-      } catch (err) {
-        if (!(err instanceof InvalidArgumentError)) throw err;
-      }
-    }
-    return {
-      term,
-      estimate: theta[j]!,
-      std_error: sd,
-      bias: m - theta[j]!,
-      percentile_lower: pl,
-      percentile_upper: pu,
-      bca_lower: bca?.lower ?? null,
-      bca_upper: bca?.upper ?? null,
-      bias_correction: bca?.bias_correction ?? null,
-      acceleration: bca?.acceleration ?? null,
-    };
-  });
+  const out = terms.map((term, j) => summariseReplicates(term, theta[j]!, reps[j]!, jackOk ? jack[j]! : null, level));
   return { kind: options.cluster !== undefined ? "cluster" : "case", replicates: R, failed_replicates: failed, resampling_units: G, level, rows: out };
 }

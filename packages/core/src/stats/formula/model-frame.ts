@@ -187,8 +187,16 @@ export function evaluateOnNewRows(
     }
   }
   const keep: number[] = [];
+  const cols = [...evaluated.values()];
   for (let i = 0; i < rows.length; i++) {
-    if ([...evaluated.values()].every((c) => c[i] !== null)) keep.push(i);
+    let ok = true;
+    for (const c of cols) {
+      if (c[i] === null) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) keep.push(i);
   }
   const n = keep.length;
   const out = new Map<string, FrameVariable>();
