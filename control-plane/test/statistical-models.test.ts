@@ -246,9 +246,14 @@ describe("statistical models", () => {
     const bayes = await fit({ model_class: "MixedEffects", specification: { formula: "y ~ x" }, estimation_method: "Bayesian" });
     expect(bayes.status).toBe(422);
     expect(bayes.body.error.message).toMatch(/one random intercept/);
-    const bootMixed = await fit({ model_class: "MixedEffects", specification: { formula: "y ~ (1 | x)" }, estimation_method: "Bootstrap" });
-    expect(bootMixed.status).toBe(422);
-    expect(bootMixed.body.error.message).toMatch(/Bootstrap estimation covers lm/);
+    const bootSeries = await fit({
+      model_class: "TimeSeries",
+      specification: { formula: "y ~ 1", time_structure: { time_column: "x", order: [1, 0, 0] } },
+      estimation_method: "Bootstrap",
+    });
+    expect(bootSeries.status).toBe(422);
+    expect(detailPaths(bootSeries.body)).toEqual(["estimation_method"]);
+    expect(bootSeries.body.error.message).toMatch(/time-series bootstraps are not available/);
     const noTime = await fit({ model_class: "TimeSeries", specification: { formula: "y ~ 1" }, estimation_method: "MLE" });
     expect(noTime.status).toBe(422);
     expect(detailPaths(noTime.body)).toEqual(["specification.time_structure"]);

@@ -7,18 +7,33 @@
 // submits it again). Fits are synchronous CPU work, so each runs in a worker thread
 // (node:worker_threads) whose entry is this same module: the main thread keeps answering HTTP
 // while it runs, and reports the worker's progress. Under tsx / vitest (this file is TypeScript)
-// the worker first registers tsx's loader (see workerEntry).
+// the worker first registers tsx's loader (see workerEntry). The main thread loads only the
+// columns the fit reads, in pages, as typed arrays that move to the worker without a copy (this
+// works for every database, `:memory:` included); the worker rebuilds the rows, fits, and answers
+// the results as the UTF-8 bytes of their JSON texts (transferred, not cloned), which are stored
+// as they are.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { loadObservations } from "../db/repositories/observations.js";
+import { columnBuffers, loadObservationColumns, rowsFromColumns, type ObservationColumns } from "../db/repositories/observations.js";
 import { findModelsByStatus, findStatisticalModel, updateStatisticalModel } from "../db/repositories/statistical-models.js";
+import { statisticalModels } from "../db/schema/index.js";
 import type { Clock } from "./experiments.js";
-import { failureMessage, fitSpecification, type FitInput, type FitResults, type ModelJobQueue, type ModelOptions } from "./statistical-models.js";
+import {
+  failureMessage,
+  fitColumns,
+  fitSpecification,
+  parseFormulaOrFail,
+  type FitInput,
+  type FitResults,
+  type ModelJobQueue,
+  type ModelOptions,
+} from "./statistical-models.js";
 
 export interface ModelJobRunner extends ModelJobQueue {
   /** Re-queues `queued` fits and fails `running` ones (see the module comment). */
@@ -31,8 +46,75 @@ export const INTERRUPTED_MESSAGE = "interrupted: the control plane stopped while
 
 const runners = new WeakMap<Db, ModelJobRunner>();
 
-/** How a runner computes a fit: in a worker thread (default) or on the calling thread. */
-export type FitExecutor = (input: FitInput, rows: Record<string, unknown>[], ids: readonly number[], onProgress: (done: number) => void) => Promise<FitResults>;
+/** The results of a fit as the UTF-8 bytes of the JSON texts stored in the model's columns. */
+export type SerializedFitResults = { [K in keyof FitResults]: Uint8Array };
+
+/** Array elements per JSON.stringify call: V8 serialises several medium strings faster than one of hundreds of MB. */
+const JSON_CHUNK = 50_000;
+const utf8 = new TextEncoder();
+
+/** A growing UTF-8 buffer. */
+class Utf8Sink {
+  private buf = new Uint8Array(1024);
+  private len = 0;
+
+  push(s: string): void {
+    const need = this.len + 3 * s.length; // a UTF-16 code unit is at most 3 UTF-8 bytes
+    if (need > this.buf.length) {
+      const next = new Uint8Array(Math.max(need, 2 * this.buf.length));
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    this.len += utf8.encodeInto(s, this.buf.subarray(this.len)).written;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** The UTF-8 bytes of JSON.stringify(value); long arrays are serialised a chunk of elements at a time, with the same text. */
+export function jsonBytes(value: unknown): Uint8Array {
+  const sink = new Utf8Sink();
+  if (Array.isArray(value) && value.length > JSON_CHUNK) {
+    sink.push("[");
+    for (let i = 0; i < value.length; i += JSON_CHUNK) {
+      if (i > 0) sink.push(",");
+      const part = JSON.stringify(value.slice(i, i + JSON_CHUNK));
+      sink.push(part.slice(1, -1));
+    }
+    sink.push("]");
+  } else {
+    sink.push(JSON.stringify(value));
+  }
+  return sink.bytes();
+}
+
+/** JSON.stringify of each result (the text the JSON columns store for the objects), as UTF-8. */
+export function serializeFitResults(r: FitResults): SerializedFitResults {
+  return {
+    fitted_parameters: jsonBytes(r.fitted_parameters),
+    model_diagnostics: jsonBytes(r.model_diagnostics),
+    predictions: jsonBytes(r.predictions),
+    uncertainty_quantification: jsonBytes(r.uncertainty_quantification),
+  };
+}
+
+/** The buffers of serialised results, for a zero-copy postMessage. */
+function resultBuffers(r: SerializedFitResults): ArrayBuffer[] {
+  return [...new Set(Object.values(r).map((b) => b.buffer as ArrayBuffer))];
+}
+
+/**
+ * How a runner computes a fit: in a worker thread (default) or on the calling thread. `data` is
+ * the loaded columns, or their load still under way (the worker then starts meanwhile); its
+ * buffers may be transferred (unusable by the caller afterwards).
+ */
+export type FitExecutor = (
+  input: FitInput,
+  data: ObservationColumns | Promise<ObservationColumns>,
+  onProgress: (done: number) => void,
+) => Promise<SerializedFitResults>;
 
 /** A fit that failed inside the worker: the stored message and whether it was unexpected. */
 export class WorkerFitError extends Error {
@@ -42,15 +124,17 @@ export class WorkerFitError extends Error {
   }
 }
 
-interface WorkerJob {
+/** The worker's workerData: marks it as a model-fit worker, which then waits for one WorkerJob message. */
+interface WorkerStart {
   mvxModelFit: true;
+}
+interface WorkerJob {
   input: FitInput;
-  rows: Record<string, unknown>[];
-  ids: number[];
+  data: ObservationColumns;
 }
 type WorkerMessage =
   | { type: "progress"; done: number }
-  | { type: "result"; results: FitResults }
+  | { type: "result"; results: SerializedFitResults }
   | { type: "error"; message: string; unexpected: boolean; detail?: string };
 
 /**
@@ -71,17 +155,29 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
-/** Runs one fit in a worker thread (this module as entry), forwarding its progress. */
-export const workerFitExecutor: FitExecutor = (input, rows, ids, onProgress) =>
-  new Promise<FitResults>((resolve, reject) => {
-    const job: WorkerJob = { mvxModelFit: true, input, rows, ids: [...ids] };
-    const worker = new Worker(workerEntry(), { workerData: job });
+/**
+ * Runs one fit in a worker thread (this module as entry), forwarding its progress. The worker
+ * starts at once (loading its modules overlaps the loading of the observations) and receives the
+ * job, with the column buffers transferred, once the data is there.
+ */
+export const workerFitExecutor: FitExecutor = (input, data, onProgress) =>
+  new Promise<SerializedFitResults>((resolve, reject) => {
+    const worker = new Worker(workerEntry(), { workerData: { mvxModelFit: true } satisfies WorkerStart });
     let settled = false;
     const settle = (f: () => void) => {
       if (settled) return;
       settled = true;
       f();
     };
+    Promise.resolve(data).then(
+      (d) => {
+        if (!settled) worker.postMessage({ input, data: d } satisfies WorkerJob, columnBuffers(d));
+      },
+      (err: unknown) => {
+        settle(() => reject(err));
+        void worker.terminate();
+      },
+    );
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") onProgress(m.done);
       else if (m.type === "result") settle(() => resolve(m.results));
@@ -92,9 +188,10 @@ export const workerFitExecutor: FitExecutor = (input, rows, ids, onProgress) =>
   });
 
 /** Runs one fit on the calling thread (tests, or where worker threads are unwanted). */
-export const inProcessFitExecutor: FitExecutor = async (input, rows, ids, onProgress) => {
+export const inProcessFitExecutor: FitExecutor = async (input, data, onProgress) => {
+  const d = await data;
   await nextTick();
-  return fitSpecification(input, rows, ids, onProgress);
+  return serializeFitResults(fitSpecification(input, rowsFromColumns(d), Array.from(d.ids.subarray(0, d.n)), onProgress));
 };
 
 /** The worker side: fit, post progress (at most every 1%) and the result or the error. */
@@ -102,20 +199,22 @@ function runWorker(job: WorkerJob): void {
   const port = parentPort!;
   let last = 0;
   try {
-    const results = fitSpecification(job.input, job.rows, job.ids, (done) => {
+    const { data } = job;
+    const results = fitSpecification(job.input, rowsFromColumns(data), Array.from(data.ids.subarray(0, data.n)), (done) => {
       if (done - last >= 0.01) {
         last = done;
         port.postMessage({ type: "progress", done } satisfies WorkerMessage);
       }
     });
-    port.postMessage({ type: "result", results } satisfies WorkerMessage);
+    const serialized = serializeFitResults(results);
+    port.postMessage({ type: "result", results: serialized } satisfies WorkerMessage, resultBuffers(serialized));
   } catch (err) {
     const { message, unexpected } = failureMessage(err);
     port.postMessage({ type: "error", message, unexpected, ...(unexpected ? { detail: err instanceof Error ? (err.stack ?? err.message) : String(err) } : {}) } satisfies WorkerMessage);
   }
 }
 
-if (!isMainThread && (workerData as Partial<WorkerJob> | null)?.mvxModelFit === true) runWorker(workerData as WorkerJob);
+if (!isMainThread && (workerData as Partial<WorkerStart> | null)?.mvxModelFit === true) parentPort!.once("message", (job: WorkerJob) => runWorker(job));
 
 /** The runner of `db` (created on first use). */
 export function modelJobRunner(
@@ -134,6 +233,28 @@ export function modelJobRunner(
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Stores a completed fit: the results' JSON texts written as they are into the JSON columns (bound
+ * as UTF-8 blobs and cast to TEXT in SQL, the database's encoding being SQLite's default UTF-8, so
+ * the text is neither decoded nor re-encoded here).
+ */
+async function storeCompleted(db: Db, id: string, r: SerializedFitResults, computedAt: string): Promise<void> {
+  const text = (bytes: Uint8Array) => sql`CAST(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)} AS TEXT)`;
+  await db
+    .update(statisticalModels)
+    .set({
+      fitted_parameters: text(r.fitted_parameters),
+      model_diagnostics: text(r.model_diagnostics),
+      predictions: text(r.predictions),
+      uncertainty_quantification: text(r.uncertainty_quantification),
+      status: "completed",
+      progress: 1,
+      error: null,
+      computed_at: computedAt,
+    })
+    .where(eq(statisticalModels.id, id));
+}
+
 export function createModelJobRunner(
   db: Db,
   clock: Clock,
@@ -148,31 +269,39 @@ export function createModelJobRunner(
     const model = await findStatisticalModel(db, id);
     if (!model || model.status !== "queued") return;
     await updateStatisticalModel(db, id, { status: "running", progress: 0.05 });
+    // Progress writes are chained and thinned to steps of at least 0.05.
+    let written = 0.05;
+    let writes = Promise.resolve();
+    const report = (p: number) => {
+      if (p - written < 0.05) return;
+      written = p;
+      writes = writes.then(() => updateStatisticalModel(db, id, { progress: p })).catch((e: unknown) => logError(`mvx control plane: cannot record progress of ${id}`, e));
+    };
     try {
-      const { rows, ids } = await loadObservations(db, model.experiment_id);
-      await updateStatisticalModel(db, id, { progress: 0.25 });
-      // Progress from the fit (replicates, draws) maps to 0.25..0.95; writes are chained and thinned.
-      let written = 0.25;
-      let writes = Promise.resolve();
-      const onProgress = (done: number) => {
-        const p = 0.25 + 0.7 * done;
-        if (p - written < 0.05) return;
-        written = p;
-        writes = writes.then(() => updateStatisticalModel(db, id, { progress: p })).catch((e: unknown) => logError(`mvx control plane: cannot record progress of ${id}`, e));
-      };
       const input: FitInput = {
         model_class: model.model_class,
         estimation_method: model.estimation_method,
         specification: model.specification as FitInput["specification"],
         options: model.options as ModelOptions | null,
       };
-      let results: FitResults;
+      const columns = fitColumns(input, parseFormulaOrFail(input.specification.formula));
+      // Loading maps to 0.05..0.25, the fit's own progress (replicates, draws) to 0.25..0.95.
+      const loading = loadObservationColumns(db, model.experiment_id, columns, { onPage: (loaded, total) => report(0.05 + (0.2 * loaded) / total) }).then(
+        async (data) => {
+          await writes;
+          written = 0.25;
+          await updateStatisticalModel(db, id, { progress: 0.25 });
+          return data;
+        },
+      );
+      let results: SerializedFitResults;
       try {
-        results = await executor(input, rows, ids, onProgress);
+        results = await executor(input, loading, (done) => report(0.25 + 0.7 * done));
       } finally {
+        await loading.catch(() => undefined);
         await writes;
       }
-      await updateStatisticalModel(db, id, { ...results, status: "completed", progress: 1, error: null, computed_at: iso() });
+      await storeCompleted(db, id, results, iso());
     } catch (err) {
       const { message, unexpected } = err instanceof WorkerFitError ? err : failureMessage(err);
       if (unexpected) logError(`mvx control plane: background fit ${id} failed`, err instanceof WorkerFitError ? (err.detail ?? err) : err);

@@ -2,13 +2,15 @@
 // formula, specification matching the formula, known columns, observations present, supported
 // class and estimation method), routes it to core's estimator (lmer-style mixed model, lm,
 // logistic glm or ARIMA; causal CUPED / DiD / ANCOVA; the seeded case or cluster bootstrap; the
-// Gibbs sampler of the random-intercept model), adds goodness-of-fit checks and predictions with
+// Gibbs samplers of linear mixed models), adds goodness-of-fit checks and predictions with
 // uncertainty bounds, and stores the result. Large fits (or options.async) are queued for services/model-jobs.ts.
 
 import {
   ConvergenceError,
-  bootstrapCoefficients,
+  bootstrapLinearMixedModel,
+  bootstrapRegression,
   createRng,
+  fitBayesianLinearMixedModel,
   fitBayesianRandomIntercept,
   fitCausalModel,
   FormulaSyntaxError,
@@ -25,14 +27,16 @@ import {
   predictLinearModel,
   predictLogisticRegression,
   specificationSummary,
+  type BootstrapRow,
   type CausalMethod,
   type FormulaExpr,
   type LocalLevelStructure,
+  type MixedPosteriorRow,
   type ModelFormula,
   type TimeStructure,
 } from "@mvx/core";
 import { randomUUID } from "node:crypto";
-import { countObservations, loadObservations, observationColumns } from "../db/repositories/observations.js";
+import { countObservations, loadObservationColumns, missingObservationColumns, observationColumns, rowsFromColumns } from "../db/repositories/observations.js";
 import {
   findStatisticalModel,
   insertStatisticalModel,
@@ -118,15 +122,33 @@ function checkSupported(body: CreateStatisticalModelBody, formula: ModelFormula)
     }
     return;
   }
-  if (body.estimation_method === "Bootstrap" && (body.model_class === "TimeSeries" || formula.random.length > 0)) {
-    throw new RuleViolationError("Bootstrap estimation covers lm / logistic glm coefficients (formulas without random terms); mixed-model and time-series bootstraps are not available", [
-      { path: "estimation_method", message: "Bootstrap needs a formula without random terms and a non-TimeSeries class" },
+  if (body.estimation_method === "Bootstrap" && body.model_class === "TimeSeries") {
+    throw new RuleViolationError(
+      "Bootstrap estimation covers lm / logistic glm coefficients (case or cluster bootstrap) and linear mixed models (cluster bootstrap of the groups); time-series bootstraps are not available",
+      [{ path: "estimation_method", message: "Bootstrap needs a non-TimeSeries class" }],
+    );
+  }
+  if (body.estimation_method === "Bootstrap" && formula.random.length > 0 && options.cluster !== undefined && !formula.random.some((r) => r.group === options.cluster)) {
+    const groups = [...new Set(formula.random.map((r) => r.group))];
+    throw new RuleViolationError(`the mixed-model bootstrap resamples the groups of a grouping factor: options.cluster must be one of ${groups.join(", ")}`, [
+      { path: "options.cluster", message: `'${options.cluster}' is not a grouping factor of the formula (${groups.join(", ")})` },
     ]);
   }
-  if (body.estimation_method === "Bayesian" && (body.model_class === "TimeSeries" || !isRandomInterceptOnly(formula) || options.family === "binomial")) {
-    throw new RuleViolationError("Bayesian estimation covers the normal linear model with one random intercept, e.g. 'y ~ x + (1 | g)'", [
-      { path: "specification.formula", message: "Bayesian needs exactly one random intercept (1 | g) and a gaussian response" },
-    ]);
+  if (body.estimation_method === "Bayesian") {
+    const covers =
+      "Bayesian estimation covers the Gaussian linear mixed model, from one random intercept 'y ~ x + (1 | g)' to correlated '(x | g)', " +
+      "uncorrelated '(x || g)' and several grouping factors";
+    if (body.model_class === "TimeSeries") {
+      throw new RuleViolationError(`${covers}; time-series models are estimated by MLE`, [{ path: "estimation_method", message: "Bayesian needs a non-TimeSeries class" }]);
+    }
+    if (options.family === "binomial") {
+      throw new RuleViolationError(`${covers}; the binomial family is not available`, [{ path: "options.family", message: "Bayesian needs a gaussian response" }]);
+    }
+    if (formula.random.length === 0) {
+      throw new RuleViolationError(`${covers}: the formula needs at least one random-effects term`, [
+        { path: "specification.formula", message: "Bayesian needs a random-effects term such as (1 | g) or (x | g)" },
+      ]);
+    }
   }
 }
 
@@ -225,6 +247,18 @@ export function formulaColumns(formula: ModelFormula): string[] {
     ...formula.random.flatMap((r) => [...r.lhs.variables, ...r.groupVariables]),
   ];
   for (const v of vars) namesOf(v.expr, out);
+  return [...out];
+}
+
+/** Every data column a fit reads: the formula's, the time column of a TimeSeries, options.covariate and options.cluster. */
+export function fitColumns(input: Pick<FitInput, "model_class" | "specification"> & { options?: ModelOptions | null }, formula: ModelFormula): string[] {
+  const out = new Set(formulaColumns(formula));
+  const timeColumn = input.model_class === "TimeSeries" ? input.specification.time_structure?.time_column : undefined;
+  if (timeColumn !== undefined) out.add(timeColumn);
+  for (const key of ["covariate", "cluster"] as const) {
+    const col = input.options?.[key];
+    if (col !== undefined) out.add(col);
+  }
   return [...out];
 }
 
@@ -369,6 +403,7 @@ export function fitSpecification(
   if (input.model_class === "TimeSeries") return fitTimeSeries(input, rows, level);
   if (input.estimation_method === "Bayesian") return fitBayesian(input.specification.formula, rows, options, level, onProgress);
   if (input.estimation_method === "Bootstrap") {
+    if (formula.random.length > 0) return withMixedBootstrap(fitMixed(formula, rows, ids, options, level), formula, rows, options, level, onProgress);
     const base = options.family === "binomial" ? fitLogistic(formula, rows, ids, level) : fitLinear(formula, rows, ids, level);
     return withBootstrap(base, formula, rows, options, level, onProgress);
   }
@@ -698,6 +733,20 @@ function fitCausal(formula: string, rows: Record<string, unknown>[], options: Mo
   };
 }
 
+/** A fixed-effects row from a bootstrap row: bootstrap SE, z against it, BCa interval (percentile where BCa is undefined). */
+function bootstrapFixedEffect(r: BootstrapRow): Record<string, unknown> {
+  const statistic = r.estimate / r.std_error;
+  return {
+    term: r.term,
+    estimate: r.estimate,
+    std_error: r.std_error,
+    statistic,
+    p_value: chiSquareUpper(statistic * statistic, 1), // = 2 P(Z > |z|)
+    ci_lower: r.bca_lower ?? r.percentile_lower,
+    ci_upper: r.bca_upper ?? r.percentile_upper,
+  };
+}
+
 /** Replaces the Wald standard errors and intervals of an lm / glm fit by the bootstrap's (BCa, else percentile). */
 function withBootstrap(
   base: FitResults,
@@ -708,33 +757,17 @@ function withBootstrap(
   onProgress?: (done: number) => void,
 ): FitResults {
   const analytic = base.fitted_parameters.fixed_effects as { term: string }[];
-  const terms = analytic.map((r) => r.term);
-  const statistic =
-    options.family === "binomial"
-      ? (d: readonly Readonly<Record<string, unknown>>[]) => fitLogisticRegression(formula, d).coefficients
-      : (d: readonly Readonly<Record<string, unknown>>[]) => fitLinearModel(formula, d).coefficients;
-  const boot = bootstrapCoefficients(rows, terms, statistic, {
+  const boot = bootstrapRegression(formula, rows, {
+    family: options.family === "binomial" ? "binomial" : "gaussian",
     rng: createRng(options.seed ?? 1),
     replicates: options.replicates ?? 1000,
     ...(options.cluster ? { cluster: options.cluster } : {}),
     level,
     ...(onProgress ? { onProgress } : {}),
   });
-  const fixed_effects = boot.rows.map((r) => {
-    const statistic = r.estimate / r.std_error;
-    return {
-      term: r.term,
-      estimate: r.estimate,
-      std_error: r.std_error,
-      statistic,
-      p_value: chiSquareUpper(statistic * statistic, 1), // = 2 P(Z > |z|)
-      ci_lower: r.bca_lower ?? r.percentile_lower,
-      ci_upper: r.bca_upper ?? r.percentile_upper,
-    };
-  });
   return {
     ...base,
-    fitted_parameters: { ...base.fitted_parameters, fixed_effects, analytic_fixed_effects: analytic, bootstrap: { ...boot, seed: options.seed ?? 1 } },
+    fitted_parameters: { ...base.fitted_parameters, fixed_effects: boot.rows.map(bootstrapFixedEffect), analytic_fixed_effects: analytic, bootstrap: { ...boot, seed: options.seed ?? 1 } },
     uncertainty_quantification: {
       ...base.uncertainty_quantification,
       coefficient_intervals: `${boot.kind} bootstrap, ${boot.replicates} replicates: std_error = sd of the replicates, interval BCa (Efron 1987; percentile where BCa is undefined); statistic and p_value are estimate / bootstrap SE against the normal`,
@@ -742,8 +775,84 @@ function withBootstrap(
   };
 }
 
-/** Posterior of the random-intercept model by Gibbs sampling (core stats/bayes). */
+/**
+ * Replaces the Wald standard errors and intervals of an lmer fit by those of the cluster bootstrap
+ * of the groups of one grouping factor (core: bootstrapLinearMixedModel), and adds bootstrap
+ * standard errors and intervals to the variance components and correlations.
+ */
+function withMixedBootstrap(
+  base: FitResults,
+  formula: ModelFormula,
+  rows: Record<string, unknown>[],
+  options: ModelOptions,
+  level: number,
+  onProgress?: (done: number) => void,
+): FitResults {
+  const boot = bootstrapLinearMixedModel(formula, rows, {
+    reml: options.reml !== false,
+    rng: createRng(options.seed ?? 1),
+    replicates: options.replicates ?? 1000,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    level,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const byTerm = new Map(boot.rows.map((r) => [r.term, r]));
+  const interval = (r: BootstrapRow | undefined) =>
+    r === undefined ? {} : { bootstrap_std_error: r.std_error, ci_lower: r.bca_lower ?? r.percentile_lower, ci_upper: r.bca_upper ?? r.percentile_upper };
+  const fp = base.fitted_parameters;
+  const variance_components = (fp.variance_components as { group: string; term: string | null }[]).map((v) => ({
+    ...v,
+    ...interval(v.group === "Residual" ? byTerm.get("sigma") : byTerm.get(`sd_${v.term}|${v.group}`)),
+  }));
+  const correlations = (fp.correlations as { group: string; term1: string; term2: string }[]).map((c) => ({
+    ...c,
+    ...interval(byTerm.get(`cor_${c.term2}.${c.term1}|${c.group}`)),
+  }));
+  return {
+    ...base,
+    fitted_parameters: {
+      ...fp,
+      fixed_effects: boot.rows.filter((r) => r.kind === "fixed").map(bootstrapFixedEffect),
+      analytic_fixed_effects: fp.fixed_effects,
+      variance_components,
+      correlations,
+      bootstrap: { ...boot, seed: options.seed ?? 1 },
+    },
+    uncertainty_quantification: {
+      ...base.uncertainty_quantification,
+      coefficient_intervals:
+        `nonparametric cluster bootstrap of the groups of '${boot.cluster}' (whole groups drawn with replacement, the model refitted by ${boot.reml ? "REML" : "ML"}), ` +
+        `${boot.replicates} replicates: std_error = sd of the replicates, interval BCa (jackknife over groups; percentile where BCa is undefined); ` +
+        "variance components and correlations carry bootstrap_std_error, ci_lower and ci_upper (of the sd / corr); statistic and p_value are estimate / bootstrap SE against the normal",
+    },
+  };
+}
+
+/** Diagnostics of a Gibbs fit: no likelihood-based criteria; convergence checks as goodness of fit. */
+function mcmcDiagnostics(fit: { nobs: number; dropped_rows: number; max_rhat: number; min_ess: number }): FitResults["model_diagnostics"] {
+  return {
+    aic: null,
+    bic: null,
+    r_squared: null,
+    log_likelihood: null,
+    nobs: fit.nobs,
+    dropped_rows: fit.dropped_rows,
+    residual_analysis: null,
+    ...gof([
+      { check: "split_rhat", statistic: fit.max_rhat, p_value: null, passed: fit.max_rhat < 1.01, description: "largest split R-hat below 1.01 (Gelman et al., BDA3 section 11.4)" },
+      { check: "effective_sample_size", statistic: fit.min_ess, p_value: null, passed: fit.min_ess >= 400, description: "smallest effective sample size at least 400 (BDA3 section 11.5)" },
+    ]),
+  };
+}
+
+/**
+ * Posterior of a Gaussian linear mixed model by Gibbs sampling (core stats/bayes): `(1 | g)` alone
+ * by the random-intercept sampler (its stored results unchanged), any other random-effects
+ * structure by the blocked sampler of the general model.
+ */
 function fitBayesian(formula: string, rows: Record<string, unknown>[], options: ModelOptions, level: number, onProgress?: (done: number) => void): FitResults {
+  const parsed = parseFormulaOrFail(formula);
+  if (!isRandomInterceptOnly(parsed)) return fitBayesianMixed(parsed, rows, options, level, onProgress);
   const fit = fitBayesianRandomIntercept(formula, rows, {
     rng: createRng(options.seed ?? 1),
     chains: options.chains ?? 4,
@@ -769,23 +878,65 @@ function fitBayesian(formula: string, rows: Record<string, unknown>[], options: 
       posterior_summary: { ...fit, seed: options.seed ?? 1, prior: "flat on beta; inverse-gamma(0.001, 0.001) on sigma^2 and tau^2" },
       ngroups: { [fit.group]: fit.ngroups },
     },
-    model_diagnostics: {
-      aic: null,
-      bic: null,
-      r_squared: null,
-      log_likelihood: null,
-      nobs: fit.nobs,
-      dropped_rows: fit.dropped_rows,
-      residual_analysis: null,
-      ...gof([
-        { check: "split_rhat", statistic: fit.max_rhat, p_value: null, passed: fit.max_rhat < 1.01, description: "largest split R-hat below 1.01 (Gelman et al., BDA3 section 11.4)" },
-        { check: "effective_sample_size", statistic: fit.min_ess, p_value: null, passed: fit.min_ess >= 400, description: "smallest effective sample size at least 400 (BDA3 section 11.5)" },
-      ]),
-    },
+    model_diagnostics: mcmcDiagnostics(fit),
     predictions: [],
     uncertainty_quantification: {
       level,
       coefficient_intervals: "equal-tailed posterior credible intervals (estimate = posterior mean, std_error = posterior sd)",
+      prediction_intervals: "none: Bayesian fits report no per-row predictions yet",
+    },
+  };
+}
+
+/** Posterior of `y ~ fixed + (terms | g) + ...` by the blocked Gibbs sampler (core stats/bayes/gibbs-linear-mixed-model.ts). */
+function fitBayesianMixed(formula: ModelFormula, rows: Record<string, unknown>[], options: ModelOptions, level: number, onProgress?: (done: number) => void): FitResults {
+  const fit = fitBayesianLinearMixedModel(formula, rows, {
+    rng: createRng(options.seed ?? 1),
+    chains: options.chains ?? 4,
+    draws: options.draws ?? 1000,
+    level,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const interval = (p: MixedPosteriorRow) => ({ std_error: p.sd, ci_lower: p.lower, ci_upper: p.upper });
+  const fixed_effects = fit.parameters
+    .filter((p) => p.kind === "fixed")
+    .map((p) => ({ term: p.term, estimate: p.mean, std_error: p.sd, statistic: null, p_value: null, ci_lower: p.lower, ci_upper: p.upper }));
+  const sigma = fit.parameters.find((p) => p.kind === "sigma")!;
+  const variance_components = [
+    ...fit.parameters.filter((p) => p.kind === "sd").map((p) => ({ group: p.group, term: p.var1, sd: p.mean, variance: p.mean ** 2, ...interval(p) })),
+    { group: "Residual", term: null, sd: sigma.mean, variance: sigma.mean ** 2, ...interval(sigma) },
+  ];
+  const correlations = fit.parameters
+    .filter((p) => p.kind === "cor")
+    .map((p) => ({ group: p.group, term1: p.var1, term2: p.var2, corr: p.mean, ...interval(p) }));
+  return {
+    fitted_parameters: {
+      model: "gibbs-linear-mixed-model",
+      fixed_effects,
+      variance_components,
+      correlations,
+      posterior_summary: {
+        parameters: fit.parameters,
+        chains: fit.chains,
+        draws: fit.draws,
+        warmup: fit.warmup,
+        level: fit.level,
+        max_rhat: fit.max_rhat,
+        min_ess: fit.min_ess,
+        random_terms: fit.random_terms,
+        sd_prior_scales: fit.sd_prior_scales,
+        seed: options.seed ?? 1,
+        prior: fit.prior,
+      },
+      ngroups: fit.ngroups,
+    },
+    model_diagnostics: mcmcDiagnostics(fit),
+    predictions: [],
+    uncertainty_quantification: {
+      level,
+      coefficient_intervals:
+        "equal-tailed posterior credible intervals (estimate = posterior mean, std_error = posterior sd); variance components and correlations " +
+        "carry the posterior mean of the sd / correlation with its posterior sd (std_error) and credible interval (variance = sd^2 of that mean)",
       prediction_intervals: "none: Bayesian fits report no per-row predictions yet",
     },
   };
@@ -824,7 +975,9 @@ export async function createStatisticalModel(
       { path: "observations", message: "no observations" },
     ]);
   }
-  checkColumns(body, formula, await observationColumns(ctx.db, experimentId));
+  const columns = fitColumns(body, formula);
+  // The full column list (a scan of every row's keys) only when some column is missing, for the message.
+  if ((await missingObservationColumns(ctx.db, experimentId, columns)).length > 0) checkColumns(body, formula, await observationColumns(ctx.db, experimentId));
   const now = iso(ctx);
   const base = {
     id: randomUUID(),
@@ -847,11 +1000,11 @@ export async function createStatisticalModel(
     jobs.enqueue(model.id);
     return { model, queued: true };
   }
-  const { rows, ids } = await loadObservations(ctx.db, experimentId);
+  const data = await loadObservationColumns(ctx.db, experimentId, columns);
   const results = fitSpecification(
     { model_class: body.model_class, estimation_method: body.estimation_method, specification: body.specification, options: body.options },
-    rows,
-    ids,
+    rowsFromColumns(data),
+    Array.from(data.ids),
   );
   const model: StatisticalModelRow = { ...base, ...results, computed_at: iso(ctx), status: "completed", progress: 1 };
   await insertStatisticalModel(ctx.db, model);

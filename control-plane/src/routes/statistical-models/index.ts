@@ -21,8 +21,14 @@ const createModelRoute = createRoute({
   description:
     "Formulas in R/lme4 notation. Random-effects terms -> linear mixed model (lme4::lmer; REML unless options.reml is false); " +
     "none -> lm (or logistic regression with options.family = binomial); TimeSeries -> ARIMA (R: arima) with " +
-    "specification.time_structure and options.forecast_horizon. Estimation: MLE only (Bayesian and Bootstrap are not " +
-    "available yet); Causal models are not available yet. More than 20,000 rows or options.async answer 202 and fit in the " +
+    "specification.time_structure and options.forecast_horizon. Estimation: MLE; Bootstrap (options.replicates, options.seed): " +
+    "a case bootstrap of lm / logistic glm rows, or with options.cluster of whole clusters; for formulas with random terms a " +
+    "nonparametric cluster bootstrap of the groups of the first grouping factor (or options.cluster), refitting the mixed model " +
+    "(percentile and BCa intervals for fixed effects and variance components); TimeSeries models cannot be bootstrapped. " +
+    "Bayesian (options.chains, options.draws, options.seed): seeded Gibbs sampling of the Gaussian linear mixed model with any " +
+    "random-effects terms ((1 | g), correlated (x | g), uncorrelated (x || g), several grouping factors); posterior means, sds, " +
+    "credible intervals, split R-hat and effective sample sizes for the fixed effects, every random-effect sd and correlation, and sigma " +
+    "(no TimeSeries, no binomial family). More than 20,000 rows or options.async answer 202 and fit in the " +
     "background (poll GET /v1/statistical-models/{id}). Goodness-of-fit checks are stored in model_diagnostics.goodness_of_fit " +
     "and flagged by model_diagnostics.passed, never hidden.",
   security: bearerSecurity,

@@ -48,10 +48,10 @@ export const ModelOptionsSchema = z
     async: z.boolean().optional().openapi({ description: "fit in the background (202) whatever the data size" }),
     method: z.enum(["cuped", "did", "ancova"]).optional().openapi({ description: "Causal: CUPED or ANCOVA (`y ~ treatment`, options.covariate) or difference-in-differences (`y ~ treated * post`, options.cluster)" }),
     covariate: z.string().min(1).max(200).optional().openapi({ description: "Causal cuped / ancova: the pre-period covariate column" }),
-    cluster: z.string().min(1).max(200).optional().openapi({ description: "Causal did: cluster column of the CR1 standard errors; Bootstrap: resample whole clusters" }),
+    cluster: z.string().min(1).max(200).optional().openapi({ description: "Causal did: cluster column of the CR1 standard errors; Bootstrap: resample whole clusters (mixed models: a grouping factor of the formula, default the first random term's)" }),
     replicates: z.number().int().min(20).max(100_000).optional().openapi({ description: "Bootstrap: number of replicates (default 1000)" }),
     seed: z.number().int().optional().openapi({ description: "Bootstrap / Bayesian: seed of the random stream (default 1)" }),
-    chains: z.number().int().min(2).max(16).optional().openapi({ description: "Bayesian: Gibbs chains (default 4)" }),
+    chains: z.number().int().min(2).max(16).optional().openapi({ description: "Bayesian: Gibbs chains from dispersed starts (default 4)" }),
     draws: z.number().int().min(100).max(100_000).optional().openapi({ description: "Bayesian: kept draws per chain after as many warm-up draws (default 1000)" }),
   })
   .openapi("ModelOptions");
