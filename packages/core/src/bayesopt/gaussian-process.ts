@@ -16,6 +16,7 @@ import { pairwiseSquaredDifferences } from "./gp-pairwise.js";
 import { getKernel } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
 import { minimizeBounded } from "./projected-lbfgs.js";
+import type { Evaluation } from "./projected-lbfgs.js";
 import { requirePositive, validatePoint, validateTrainingData } from "./training-data.js";
 import type { KernelName, MeanFunction, Prediction, TrainingData } from "./types.js";
 
@@ -269,15 +270,15 @@ const FIT_PGTOL = 1e-5;
 const SUBSET_FROM = 150;
 const SUBSET_SIZE = 100;
 
-type Objective = (theta: number[]) => { f: number; g: number[] };
+type Objective = (theta: number[]) => Evaluation;
 
 function likelihoodObjective(r: Resolved, data: TrainingData, nl: number): Objective {
   const pairs = pairwiseSquaredDifferences(data.X);
   const workspace = gpWorkspace(data.X.length);
   return (theta) => {
     try {
-      const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { gradient: true, pairs, workspace });
-      return { f: -t.value, g: (t.gradient as number[]).map((v) => -v) };
+      const t = gpLikelihoodTerms(r.kernel, data, fromTheta(theta, nl), r.mean_function, { pairs, workspace });
+      return { f: -t.value, gradient: () => t.lazyGradient().map((v) => -v) };
     } catch (e) {
       if (e instanceof ConvergenceError) return { f: Infinity, g: theta.map(() => 0) };
       throw e;

@@ -9,7 +9,7 @@ import { getKernel } from "./kernel.js";
 import type { Kernel } from "./kernel.js";
 import { inverseSquaredLengthScales } from "./gp-covariance.js";
 import type { GpHyperparameters } from "./gp-covariance.js";
-import { pairwiseSquaredDifferences, scaledPairDistances } from "./gp-pairwise.js";
+import { pairwiseSquaredDifferences, scaledPairDistances, weightedPairSum } from "./gp-pairwise.js";
 import type { PairwiseSquaredDifferences } from "./gp-pairwise.js";
 import type { KernelName, MeanFunction, TrainingData } from "./types.js";
 
@@ -46,6 +46,11 @@ export interface GpLikelihoodTerms {
   readonly factor: CholeskyFactor;
   /** K^{-1} (y - mean). */
   readonly alpha: Float64Array;
+  /**
+   * The gradient, computed when called: valid only until the next evaluation that shares this
+   * one's workspace (a fit's line search asks for it only where a point passes its value tests).
+   */
+  readonly lazyGradient: () => number[];
 }
 
 /**
@@ -112,17 +117,35 @@ export function gpLikelihoodTerms(
   let quad = 0;
   for (let i = 0; i < n; i++) quad += ((y[i] as number) - mean) * (alpha[i] as number);
   const value = -0.5 * quad - halfLogDet(L, n) - n * HALF_LOG_2PI;
-  if (!options.gradient) return { value, mean, factor, alpha };
+  // the gradient costs two more O(n^3) steps (the inverse); computed on request, from the
+  // workspace as this evaluation left it
+  let gradient: number[] | null = null;
+  const gradientNow = (): number[] => (gradient ??= likelihoodGradient(n, hyp, pairs, ws, invL2, L, alpha));
+  if (!options.gradient) return { value, mean, factor, alpha, lazyGradient: gradientNow };
+  return { value, gradient: gradientNow(), mean, factor, alpha, lazyGradient: gradientNow };
+}
 
+function likelihoodGradient(
+  n: number,
+  hyp: GpHyperparameters,
+  pairs: PairwiseSquaredDifferences,
+  ws: GpWorkspace,
+  invL2: Float64Array,
+  L: Float64Array,
+  alpha: Float64Array,
+): number[] {
+  const { r2, c, dc } = ws;
+  const sf = hyp.signal_variance;
   const shared = hyp.length_scale.length === 1;
   const nl = hyp.length_scale.length;
   const Kinv = choleskyInverse(L, n);
   const grad = new Array<number>(nl + 2).fill(0);
-  const gl = new Float64Array(dim);
+  // f[p] = w_ij sf c'(r^2) (-2), so that sum_{i>j} w_ij dK_ij / d log l_d is
+  // sum_p f[p] (x_id - x_jd)^2 / l_d^2: one contiguous pass per dimension afterwards
+  const f = ws.dc; // dc[p] is overwritten by f[p] once read
   let gSignal = 0;
   let traceW = 0; // sum_i W_ii (for the noise derivative)
   let gShared = 0;
-  const sq = pairs.sq;
   for (let i = 0, p = 0; i < n; i++) {
     const ai = alpha[i] as number;
     const ri = i * n;
@@ -132,21 +155,16 @@ export function gpLikelihoodTerms(
     for (let j = 0; j < i; j++, p++) {
       const w = 2 * (ai * (alpha[j] as number) - (Kinv[ri + j] as number)); // both triangles
       gSignal += w * sf * (c[p] as number);
-      // dK_ij / d log l_d = sf c'(r^2) * (-2 (x_id - x_jd)^2 / l_d^2)
-      const f = w * sf * (dc[p] as number) * -2;
-      if (shared) {
-        gShared += f * (r2[p] as number);
-      } else {
-        const o = p * dim;
-        for (let d = 0; d < dim; d++) gl[d] = (gl[d] as number) + f * (sq[o + d] as number);
-      }
+      const fp = w * sf * (dc[p] as number) * -2;
+      f[p] = fp;
+      if (shared) gShared += fp * (r2[p] as number);
     }
   }
   if (shared) grad[0] = 0.5 * gShared;
-  else for (let k = 0; k < nl; k++) grad[k] = 0.5 * (gl[k] as number) * (invL2[k] as number);
+  else for (let k = 0; k < nl; k++) grad[k] = 0.5 * weightedPairSum(pairs, k, f) * (invL2[k] as number);
   grad[nl] = 0.5 * gSignal;
   grad[nl + 1] = 0.5 * hyp.noise_variance * traceW;
-  return { value, gradient: grad, mean, factor, alpha };
+  return grad;
 }
 
 /** Options of `logMarginalLikelihood`. */

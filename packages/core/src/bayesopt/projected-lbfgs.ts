@@ -10,6 +10,19 @@ export interface ValueAndGradient {
   readonly g: readonly number[];
 }
 
+/**
+ * A function value whose gradient is computed only on request (for objectives where the gradient
+ * costs more than the value): the line search asks for it only at points that pass the
+ * sufficient-decrease test. `gradient` is called, if at all, before the next evaluation.
+ */
+export interface ValueAndLazyGradient {
+  readonly f: number;
+  readonly gradient: () => readonly number[];
+}
+
+/** What an objective returns. */
+export type Evaluation = ValueAndGradient | ValueAndLazyGradient;
+
 export interface BoundedMinimizeOptions {
   readonly lower: readonly number[];
   readonly upper: readonly number[];
@@ -48,7 +61,7 @@ function dot(a: readonly number[], b: readonly number[]): number {
  * backs off), so an objective may return NaN where it is undefined. Deterministic.
  */
 export function minimizeBounded(
-  fg: (x: number[]) => ValueAndGradient,
+  fg: (x: number[]) => Evaluation,
   x0: readonly number[],
   options: BoundedMinimizeOptions,
 ): BoundedMinimizeResult {
@@ -60,15 +73,24 @@ export function minimizeBounded(
   const pgtol = options.pgtol ?? 1e-8;
   const ftol = options.ftol ?? 1e-12;
   let evaluations = 0;
-  const evaluate = (x: number[]): { f: number; g: number[] } => {
+  const evaluate: Evaluate = (x) => {
     evaluations++;
     const r = fg(x);
-    const f = Number.isFinite(r.f) && r.g.every(Number.isFinite) ? r.f : Infinity;
-    return { f, g: [...r.g] };
+    const f = Number.isFinite(r.f) ? r.f : Infinity;
+    let g: number[] | null = null;
+    return {
+      f,
+      grad: () => {
+        if (!g) g = "g" in r ? [...r.g] : [...r.gradient()];
+        return g;
+      },
+    };
   };
   let x = project(x0, lo, hi);
-  let { f, g } = evaluate(x);
-  if (f === Infinity) return { x, f, g, iterations: 0, evaluations, converged: false };
+  const first = evaluate(x);
+  let f = first.f;
+  let g = f === Infinity ? x.map(() => 0) : first.grad();
+  if (f === Infinity || !g.every(Number.isFinite)) return { x, f: Infinity, g, iterations: 0, evaluations, converged: false };
   const S: number[][] = [];
   const Y: number[][] = [];
   let iterations = 0;
@@ -169,7 +191,7 @@ export function minimizeBounded(
   return { x, f, g, iterations, evaluations, converged };
 }
 
-type Evaluate = (x: number[]) => { f: number; g: number[] };
+type Evaluate = (x: number[]) => { f: number; grad: () => number[] };
 type Point = { x: number[]; f: number; g: number[] };
 
 /**
@@ -186,7 +208,10 @@ function projectedBacktracking(evaluate: Evaluate, x: number[], f: number, g: nu
     if (step.every((v) => v === 0)) return null;
     const ev = evaluate(xn);
     const slope = dot(g, step); // directional derivative times the step actually taken
-    if (ev.f <= f + 1e-4 * slope) return { x: xn, f: ev.f, g: ev.g };
+    if (ev.f <= f + 1e-4 * slope) {
+      const gn = ev.grad();
+      if (gn.every(Number.isFinite)) return { x: xn, f: ev.f, g: gn };
+    }
     const q = Number.isFinite(ev.f) && slope < 0 ? -slope / (2 * (ev.f - f - slope)) : 0.5;
     t *= Math.min(0.5, Math.max(0.1, q));
   }
@@ -206,7 +231,9 @@ function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: 
  * A line search for the strong Wolfe conditions (c1 = 1e-4, c2 = 0.9) on the segment [0, tmax]
  * that stays inside the box: bracketing with extrapolation, then zoom by safeguarded cubic
  * interpolation (Nocedal & Wright 2006, Algorithms 3.5 and 3.6; the role of Moré & Thuente's
- * search in L-BFGS-B). Steps that reach tmax need only the sufficient decrease. Null if no
+ * search in L-BFGS-B). Steps that reach tmax need only the sufficient decrease. The gradient is
+ * asked for only at trial points with sufficient decrease and a lower value than the bracket's
+ * low end (the others are rejected on their value alone). Null if no
  * acceptable step is found in 12 evaluations (near a minimum where f is flat to rounding).
  */
 function wolfeSearch(
@@ -224,42 +251,52 @@ function wolfeSearch(
   const c2 = 0.9;
   const slope0 = dot(g0, d);
   if (!(slope0 < 0)) return null;
-  const at = (t: number): Point & { t: number; slope: number } => {
+  type Trial = { t: number; x: number[]; f: number; g: number[] | null; slope: number };
+  const armijo = (p: { t: number; f: number }) => Number.isFinite(p.f) && p.f <= f0 + c1 * p.t * slope0;
+  let best: Trial | null = null;
+  // the value at step t, and the gradient only where sufficient decrease holds (and `needGradient`)
+  const at = (t: number, needGradient: (p: Trial) => boolean): Trial => {
     // clamp for rounding at the boundary
     const xn = t === tmax ? project(x.map((v, i) => v + t * (d[i] as number)), lo, hi) : x.map((v, i) => v + t * (d[i] as number));
     const ev = evaluate(xn);
-    return { t, x: xn, f: ev.f, g: ev.g, slope: Number.isFinite(ev.f) ? dot(ev.g, d) : Number.NaN };
+    const p: Trial = { t, x: xn, f: ev.f, g: null, slope: Number.NaN };
+    if (armijo(p) && needGradient(p)) {
+      const g = ev.grad();
+      if (g.every(Number.isFinite)) {
+        p.g = g;
+        p.slope = dot(g, d);
+        if (!best || p.f < best.f) best = p;
+      } else {
+        p.f = Infinity;
+      }
+    }
+    return p;
   };
-  let best: (Point & { t: number }) | null = null;
-  const armijo = (p: { t: number; f: number }) => p.f <= f0 + c1 * p.t * slope0;
-  const note = (p: Point & { t: number }) => {
-    if (armijo(p) && (!best || p.f < best.f)) best = p;
-  };
-  let prev = { t: 0, f: f0, slope: slope0 };
+  const result = (p: Trial | null): Point | null => (p && p.g ? { x: p.x, f: p.f, g: p.g } : null);
+  let prev: Trial = { t: 0, x, f: f0, g: g0, slope: slope0 };
   let t = t1;
   let evals = 0;
-  let lowP: { t: number; f: number; slope: number } | null = null;
-  let highP: { t: number; f: number; slope: number } | null = null;
+  let lowP: Trial | null = null;
+  let highP: Trial | null = null;
   while (evals < 12) {
-    const p = at(t);
+    const p = at(t, (q) => !(prev.t > 0 && q.f >= prev.f));
     evals++;
-    note(p);
-    if (!Number.isFinite(p.f) || !armijo(p) || (prev.t > 0 && p.f >= prev.f)) {
+    if (!p.g) {
       lowP = prev;
       highP = p;
       break;
     }
-    if (Math.abs(p.slope) <= -c2 * slope0) return p;
+    if (Math.abs(p.slope) <= -c2 * slope0) return result(p);
     if (p.slope >= 0) {
       lowP = p;
       highP = prev;
       break;
     }
-    if (t >= tmax) return p; // at the boundary with sufficient decrease
+    if (t >= tmax) return result(p); // at the boundary with sufficient decrease
     prev = p;
     t = Math.min(tmax, 4 * t);
   }
-  if (!lowP || !highP) return best;
+  if (!lowP || !highP) return result(best);
   // zoom: lowP satisfies sufficient decrease with the lowest f so far; the minimiser lies between
   while (evals < 12) {
     const a = lowP.t;
@@ -268,18 +305,23 @@ function wolfeSearch(
     const lenHi = Math.max(a, b);
     const width = lenHi - lenLo;
     if (width <= 1e-12 * Math.max(1, lenHi)) break;
-    let tc = Number.isFinite(highP.f) ? cubicMin(a, lowP.f, lowP.slope, b, highP.f, highP.slope) : Number.NaN;
+    let tc = Number.NaN;
+    if (Number.isFinite(highP.f)) {
+      tc = Number.isFinite(highP.slope)
+        ? cubicMin(a, lowP.f, lowP.slope, b, highP.f, highP.slope)
+        : a - (lowP.slope * (b - a) * (b - a)) / (2 * (highP.f - lowP.f - lowP.slope * (b - a))); // quadratic through f(a), f'(a), f(b)
+    }
     if (!(tc > lenLo + 0.1 * width && tc < lenHi - 0.1 * width)) tc = (a + b) / 2;
-    const p = at(tc);
+    const low = lowP;
+    const p = at(tc, (q) => q.f < low.f);
     evals++;
-    note(p);
-    if (!Number.isFinite(p.f) || !armijo(p) || p.f >= lowP.f) {
+    if (!p.g) {
       highP = p;
     } else {
-      if (Math.abs(p.slope) <= -c2 * slope0) return p;
+      if (Math.abs(p.slope) <= -c2 * slope0) return result(p);
       if (p.slope * (b - a) >= 0) highP = lowP;
       lowP = p;
     }
   }
-  return best;
+  return result(best);
 }
