@@ -747,6 +747,17 @@ function bootstrapFixedEffect(r: BootstrapRow): Record<string, unknown> {
   };
 }
 
+/** The seeded stream, replicates, resampled cluster, level and progress of a bootstrap. */
+function bootstrapRun(options: ModelOptions, level: number, onProgress?: (done: number) => void) {
+  return {
+    rng: createRng(options.seed ?? 1),
+    replicates: options.replicates ?? 1000,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    level,
+    ...(onProgress ? { onProgress } : {}),
+  };
+}
+
 /** Replaces the Wald standard errors and intervals of an lm / glm fit by the bootstrap's (BCa, else percentile). */
 function withBootstrap(
   base: FitResults,
@@ -759,11 +770,7 @@ function withBootstrap(
   const analytic = base.fitted_parameters.fixed_effects as { term: string }[];
   const boot = bootstrapRegression(formula, rows, {
     family: options.family === "binomial" ? "binomial" : "gaussian",
-    rng: createRng(options.seed ?? 1),
-    replicates: options.replicates ?? 1000,
-    ...(options.cluster ? { cluster: options.cluster } : {}),
-    level,
-    ...(onProgress ? { onProgress } : {}),
+    ...bootstrapRun(options, level, onProgress),
   });
   return {
     ...base,
@@ -788,14 +795,7 @@ function withMixedBootstrap(
   level: number,
   onProgress?: (done: number) => void,
 ): FitResults {
-  const boot = bootstrapLinearMixedModel(formula, rows, {
-    reml: options.reml !== false,
-    rng: createRng(options.seed ?? 1),
-    replicates: options.replicates ?? 1000,
-    ...(options.cluster ? { cluster: options.cluster } : {}),
-    level,
-    ...(onProgress ? { onProgress } : {}),
-  });
+  const boot = bootstrapLinearMixedModel(formula, rows, { reml: options.reml !== false, ...bootstrapRun(options, level, onProgress) });
   const byTerm = new Map(boot.rows.map((r) => [r.term, r]));
   const interval = (r: BootstrapRow | undefined) =>
     r === undefined ? {} : { bootstrap_std_error: r.std_error, ci_lower: r.bca_lower ?? r.percentile_lower, ci_upper: r.bca_upper ?? r.percentile_upper };

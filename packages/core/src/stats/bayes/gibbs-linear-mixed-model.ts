@@ -39,7 +39,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { gammaDraw } from "../../bandit/sampling.js";
 import { normalDraw, type Rng } from "../../random/rng.js";
 import { backwardSolveTransposed, choleskyInPlace, choleskyInverse, forwardSolve } from "../matrix/dense-cholesky.js";
-import type { GibbsResult, PosteriorRow } from "./gibbs-random-intercept.js";
+import type { GibbsOptions, GibbsResult, PosteriorRow } from "./gibbs-random-intercept.js";
 import { inverseWishartDraw } from "./inverse-wishart-draw.js";
 import { summarizeDraws } from "./posterior-summary.js";
 
@@ -56,25 +56,14 @@ export interface GibbsRandomTerm {
   readonly z: readonly Float64Array[];
 }
 
-export interface MixedGibbsOptions {
-  readonly rng: Rng;
-  /** Chains (default 4, at least 2). */
-  readonly chains?: number;
-  /** Kept draws per chain (default 1000). */
-  readonly draws?: number;
-  /** Warm-up draws per chain, discarded (default: draws). */
-  readonly warmup?: number;
-  /** Inverse-gamma(shape, rate) prior of sigma^2 (default 0.001, 0.001). */
-  readonly prior_shape?: number;
-  readonly prior_rate?: number;
+/** The random-intercept sampler's options (its inverse-gamma prior applies to sigma^2 only here), and the random-effect prior. */
+export interface MixedGibbsOptions extends GibbsOptions {
   /** Huang–Wand nu: half-t degrees of freedom of every random-effect sd (default 2: uniform correlations). */
   readonly prior_df?: number;
   /** A_r = prior_sd_scale * sd(y) / rms(z_r) (default 10). */
   readonly prior_sd_scale?: number;
-  readonly level?: number;
   /** Return every kept draw (`samples`, by parameter then chain). */
   readonly keep_draws?: boolean;
-  readonly onProgress?: (done: number) => void;
 }
 
 export type MixedParameterKind = "fixed" | "sd" | "cor" | "sigma";

@@ -121,6 +121,17 @@ function parameterValues(beta: ArrayLike<number>, theta: ArrayLike<number>, sigm
   out[at] = sigma;
 }
 
+/** The bounded simplex from the full fit's theta, then the Newton polish (the fit's own optimiser); null if it fails to converge. */
+function simplexRefit(objective: (th: Float64Array) => number, thetaHat: Float64Array, lower: ArrayLike<number>, maxEvaluations: number): Float64Array | null {
+  try {
+    const nm = boundedNelderMead(objective, thetaHat, { lower, maxEvaluations, ftolRel: 1e-10, maxRestarts: 0 });
+    return newtonPolish(objective, nm.x, nm.f, lower).x;
+  } catch (err) {
+    if (err instanceof ConvergenceError) return null;
+    throw err;
+  }
+}
+
 /**
  * Cluster bootstrap of lmer's fixed effects and variance components over the groups of one
  * grouping factor (resampling as boot::boot over groups with lmer refits; boot.ci(type =
@@ -201,14 +212,8 @@ export function bootstrapLinearMixedModel(formula: string | ModelFormula, rows: 
     const cp = mixedCrossProducts({ ...re, terms }, design, yr);
     const pd = new ProfiledDeviance(cp, reml);
     const objective = (th: Float64Array) => pd.deviance(th);
-    let theta: Float64Array;
-    try {
-      const nm = boundedNelderMead(objective, thetaHat, { lower: re.lower, maxEvaluations, ftolRel: 1e-10, maxRestarts: 0 });
-      theta = newtonPolish(objective, nm.x, nm.f, re.lower).x;
-    } catch (err) {
-      if (err instanceof ConvergenceError) return false;
-      throw err;
-    }
+    const theta = simplexRefit(objective, thetaHat, re.lower, maxEvaluations);
+    if (!theta) return false;
     const sol = pd.solve(theta);
     if (!Number.isFinite(sol.deviance)) return false;
     const sigma = Math.sqrt(sol.pwrss / (reml ? m - pr : m));
@@ -255,15 +260,8 @@ export function bootstrapLinearMixedModel(formula: string | ModelFormula, rows: 
       const descends = (i: number) => [1e-4, 1e-2].some((step) => objective(qn.x.map((v, j) => (j === i ? v + step : v))) < qn.f);
       if (qn.converged && !diagonals.some((i) => qn.x[i] === re.lower[i] && descends(i))) theta = qn.x;
     }
-    if (!theta) {
-      try {
-        const nm = boundedNelderMead(objective, thetaHat, { lower: re.lower, maxEvaluations, ftolRel: 1e-10, maxRestarts: 0 });
-        theta = newtonPolish(objective, nm.x, nm.f, re.lower).x;
-      } catch (err) {
-        if (err instanceof ConvergenceError) return false;
-        throw err;
-      }
-    }
+    theta ??= simplexRefit(objective, thetaHat, re.lower, maxEvaluations);
+    if (!theta) return false;
     const sol = bd.solve(theta);
     if (!Number.isFinite(sol.deviance)) return false;
     const sigma = Math.sqrt(sol.pwrss / (reml ? m - p : m));
