@@ -412,6 +412,24 @@ export function fitSpecification(
   return fitLinear(formula, rows, ids, level);
 }
 
+/** Per-row predictions: the fitted mean with its confidence interval, and the prediction interval. */
+function rowPredictions(
+  conf: readonly { row: number; estimate: number; std_error: number; lower: number; upper: number }[],
+  pred: readonly { lower: number; upper: number }[],
+  ids: readonly number[],
+): Record<string, unknown>[] {
+  return conf.map((c, k) => ({
+    row: c.row,
+    observation_id: ids[c.row] ?? null,
+    estimate: c.estimate,
+    std_error: c.std_error,
+    lower: c.lower,
+    upper: c.upper,
+    prediction_lower: pred[k]!.lower,
+    prediction_upper: pred[k]!.upper,
+  }));
+}
+
 function fitLinear(formula: ModelFormula, rows: Record<string, unknown>[], ids: readonly number[], level: number): FitResults {
   const fit = fitLinearModel(formula, rows, { level });
   const conf = predictLinearModel(fit, rows, { interval: "confidence", level });
@@ -434,16 +452,7 @@ function fitLinear(formula: ModelFormula, rows: Record<string, unknown>[], ids: 
       residual_analysis: fit.residual_analysis,
       ...checks,
     },
-    predictions: conf.map((c, k) => ({
-      row: c.row,
-      observation_id: ids[c.row] ?? null,
-      estimate: c.estimate,
-      std_error: c.std_error,
-      lower: c.lower,
-      upper: c.upper,
-      prediction_lower: pred[k]!.lower,
-      prediction_upper: pred[k]!.upper,
-    })),
+    predictions: rowPredictions(conf, pred, ids),
     uncertainty_quantification: {
       level,
       coefficient_intervals: "Wald, Student t on the residual df (R: confint.lm)",
@@ -560,16 +569,7 @@ function fitMixed(formula: ModelFormula, rows: Record<string, unknown>[], ids: r
       residual_analysis: fit.residual_analysis,
       ...checks,
     },
-    predictions: conf.map((c, k) => ({
-      row: c.row,
-      observation_id: ids[c.row] ?? null,
-      estimate: c.estimate,
-      std_error: c.std_error,
-      lower: c.lower,
-      upper: c.upper,
-      prediction_lower: pred[k]!.lower,
-      prediction_upper: pred[k]!.upper,
-    })),
+    predictions: rowPredictions(conf, pred, ids),
     uncertainty_quantification: {
       level,
       coefficient_intervals: fit.p_value_method === "normal" ? "Wald, standard normal (lme4: confint(method = 'Wald'))" : "Wald, Student t on n - p df",
